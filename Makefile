@@ -1,0 +1,27 @@
+# The two commands of the README. Each sets up its own virtual environment.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test test-fast bench clean
+
+$(BIN)/.installed: requirements.txt requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-test.txt
+	touch $@
+
+run: $(BIN)/.installed  ## start the app on http://localhost:8501
+	$(BIN)/streamlit run streamlit_app.py
+
+test: $(BIN)/.installed  ## unit, app and browser tests
+	$(BIN)/python -m pytest
+
+test-fast: $(BIN)/.installed  ## unit and app tests only (no browser)
+	$(BIN)/python -m pytest -m "not e2e"
+
+bench: $(BIN)/.installed  ## the benchmarks in bench/ (prints figures)
+	$(BIN)/python -m bench.engine_overhead
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,5 @@
+"""Deep Learning Lab: the engine behind the pages (no Streamlit outside `lab.ui`)."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

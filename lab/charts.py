@@ -1,0 +1,210 @@
+"""Altair chart builders (pure: data in, chart out; no Streamlit)."""
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+MAX_POINTS = 1000
+SERIES = {
+    "training, each batch": "#c6dbef",
+    "training, smoothed": "#2171b5",
+    "training, epoch mean": "#08306b",
+    "validation": "#f16913",
+}
+
+
+def downsample(frame, max_points=MAX_POINTS):
+    """Keeps at most `max_points` evenly spaced rows (always the last one)."""
+    if len(frame) <= max_points:
+        return frame
+    index = np.unique(np.linspace(0, len(frame) - 1, max_points).round().astype(int))
+    return frame.iloc[index]
+
+
+def ema(values, smoothing):
+    """Exponential moving average with bias correction (as TensorBoard smooths).
+
+    Args:
+        values: the series.
+        smoothing: 0 (none) to below 1 (heavy).
+    """
+    out, avg, weight = [], 0.0, 0.0
+    for v in values:
+        avg = smoothing * avg + (1 - smoothing) * v
+        weight = smoothing * weight + (1 - smoothing)
+        out.append(avg / weight)
+    return out
+
+
+def _finite(frame, log_scale):
+    frame = frame[np.isfinite(frame["value"])]
+    return frame[frame["value"] > 0] if log_scale else frame
+
+
+def loss_frame(run, smoothing=0.6, show_batches=True):
+    """The loss series of a run in long form: columns `epoch`, `value`, `series`."""
+    parts = []
+    batch = pd.DataFrame({"epoch": list(run.batch_position), "value": list(run.batch_loss)})
+    n = min(len(batch), len(run.batch_position))
+    batch = batch.iloc[:n]
+    batch = batch[np.isfinite(batch["value"])]
+    if show_batches and len(batch):
+        parts.append(downsample(batch).assign(series="training, each batch"))
+    if smoothing > 0 and len(batch):
+        smooth = batch.assign(value=ema(batch["value"].to_numpy(), smoothing))
+        parts.append(downsample(smooth).assign(series="training, smoothed"))
+    history = run.history_frame()
+    if len(history):
+        parts.append(downsample(history[["epoch", "loss"]].rename(columns={"loss": "value"})).assign(series="training, epoch mean"))
+        if "val_loss" in history:
+            parts.append(downsample(history[["epoch", "val_loss"]].rename(columns={"val_loss": "value"})).assign(series="validation"))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["epoch", "value", "series"])
+
+
+def _earlier_frame(runs):
+    parts = []
+    for run in runs:
+        history = run.history_frame()
+        for column, kind in (("loss", "training"), ("val_loss", "validation")):
+            if column in history:
+                part = downsample(history[["epoch", column]].rename(columns={column: "value"}))
+                parts.append(part.assign(run=run.label, kind=kind))
+    return pd.concat(parts, ignore_index=True) if parts else None
+
+
+def loss_chart(run, earlier=(), log_scale=False, smoothing=0.6, show_batches=True, title="Loss"):
+    """The live loss chart of a run.
+
+    Shows each batch's own loss, its smoothed trend, the epoch mean of the
+    training loss (what Keras reports), the validation loss, learning-rate
+    changes as vertical rules, and earlier runs in grey for comparison.
+
+    Args:
+        run: the `Run`.
+        earlier: earlier `Run`s to overlay.
+        log_scale: a logarithmic loss axis.
+        smoothing: EMA smoothing of the batch loss (0 = off).
+        show_batches: draw the raw per-batch loss.
+        title: the chart title.
+    """
+    scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+    y = alt.Y("value:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=scale)
+    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domainMin=0))
+    frame = _finite(loss_frame(run, smoothing, show_batches), log_scale)
+    color = alt.Color(
+        "series:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
+        scale=alt.Scale(domain=list(SERIES), range=list(SERIES.values())),
+    )
+    tooltip = ["series:N", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("value:Q", format=".4g")]
+    layers = []
+    old = _earlier_frame(earlier)
+    if old is not None and len(old := _finite(old, log_scale)):
+        layers.append(
+            alt.Chart(old).mark_line(color="#999999", opacity=0.6, strokeWidth=1.2).encode(
+                x=x, y=y, detail="run:N", strokeDash=alt.StrokeDash("kind:N", title="earlier runs", legend=alt.Legend(orient="bottom")),
+                tooltip=["run:N", "kind:N", alt.Tooltip("epoch:Q"), alt.Tooltip("value:Q", format=".4g")],
+            )
+        )
+    lines = frame[frame["series"] != "training, epoch mean"]
+    layers.append(alt.Chart(lines).mark_line(strokeWidth=1.5, clip=True).encode(x=x, y=y, color=color, tooltip=tooltip))
+    layers.append(
+        alt.Chart(frame[frame["series"] == "training, epoch mean"]).mark_circle(size=22).encode(x=x, y=y, color=color, tooltip=tooltip)
+    )
+    if run.lr_changes:
+        changes = pd.DataFrame(run.lr_changes).assign(text=lambda d: "lr → " + d["learning_rate"].map("{:g}".format))
+        rule = alt.Chart(changes).mark_rule(color="#6a51a3", strokeDash=[4, 3]).encode(
+            x="epoch:Q", tooltip=[alt.Tooltip("epoch:Q", title="changed at epoch"), alt.Tooltip("learning_rate:Q", title="new learning rate")]
+        )
+        label = alt.Chart(changes).mark_text(align="left", dx=3, dy=-4, color="#6a51a3", fontSize=11).encode(
+            x="epoch:Q", y=alt.value(8), text="text:N"
+        )
+        layers += [rule, label]
+    return alt.layer(*layers).properties(title=title, height=320).interactive(bind_y=False)
+
+
+def metric_chart(run, metric):
+    """Training and validation curves of one metric (accuracy or mse) per epoch."""
+    history = run.history_frame()
+    columns = [c for c in (metric, f"val_{metric}") if c in history]
+    frame = downsample(history[["epoch", *columns]]).melt("epoch", var_name="series", value_name="value")
+    frame["series"] = frame["series"].map({metric: "training", f"val_{metric}": "validation"})
+    frame = frame[np.isfinite(frame["value"])]
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=15))
+        .encode(
+            x=alt.X("epoch:Q", title="epoch"),
+            y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
+            color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["training", "validation"], range=["#08306b", "#f16913"]), legend=alt.Legend(orient="bottom")),
+            tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g")],
+        )
+        .properties(title=metric.capitalize(), height=320)
+    )
+
+
+def boundary_chart(boundary, x, y, class_names):
+    """The decision regions over a grid, with the data points on top.
+
+    Args:
+        boundary: the snapshot's `boundary` dict (grid `x1`, `x2`, `p`, `cls`).
+        x, y: the data's 2-D inputs and class indices.
+        class_names: class labels.
+    """
+    grid = pd.DataFrame(boundary)
+    size = int(round(np.sqrt(len(grid))))
+    step1 = (grid["x1"].max() - grid["x1"].min()) / (size - 1)
+    step2 = (grid["x2"].max() - grid["x2"].min()) / (size - 1)
+    grid = grid.assign(x1b=grid["x1"] + step1, x2b=grid["x2"] + step2, cls=grid["cls"].map(lambda c: class_names[c]))
+    palette = ["#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363", "#e7ba52", "#d6616b", "#8ca252", "#7b4173", "#17becf"]
+    color_scale = alt.Scale(domain=list(class_names), range=palette[: len(class_names)])
+    x_enc = alt.X("x1:Q", title="x1", scale=alt.Scale(domain=[grid["x1"].min(), grid["x1b"].max()], nice=False))
+    y_enc = alt.Y("x2:Q", title="x2", scale=alt.Scale(domain=[grid["x2"].min(), grid["x2b"].max()], nice=False))
+    regions = alt.Chart(grid).mark_rect().encode(
+        x=x_enc, x2="x1b:Q", y=y_enc, y2="x2b:Q",
+        color=alt.Color("cls:N", title="class", scale=color_scale),
+        opacity=alt.Opacity("p:Q", scale=alt.Scale(domain=[0.5 if len(class_names) == 2 else 0.3, 1], range=[0.08, 0.45]), legend=None),
+        tooltip=[alt.Tooltip("cls:N", title="predicted"), alt.Tooltip("p:Q", title="probability", format=".2f")],
+    )
+    points = pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "cls": [class_names[c] for c in y]})
+    dots = alt.Chart(downsample(points, 1500)).mark_circle(size=22, opacity=0.9, stroke="white", strokeWidth=0.4).encode(
+        x="x1:Q", y="x2:Q", color=alt.Color("cls:N", scale=color_scale), tooltip=["cls:N"]
+    )
+    return alt.layer(regions, dots).properties(title="Decision regions (shade = confidence)", height=360)
+
+
+def curve_chart(curve, x, y):
+    """The fitted curve over the (1-D) data."""
+    points = alt.Chart(pd.DataFrame({"x": x[:, 0], "y": y})).mark_circle(size=14, color="#9ecae1").encode(x="x:Q", y=alt.Y("y:Q", title="y (standardised)"))
+    line = alt.Chart(pd.DataFrame(curve)).mark_line(color="#e6550d", strokeWidth=2.5).encode(x="x:Q", y="y:Q")
+    return alt.layer(points, line).properties(title="The network's curve (orange) over the data", height=360)
+
+
+def confusion_chart(matrix, class_names):
+    """The confusion matrix on the validation data, counts written in the cells."""
+    n = len(class_names)
+    frame = pd.DataFrame(
+        [{"true": class_names[i], "predicted": class_names[j], "count": matrix[i][j]} for i in range(n) for j in range(n)]
+    )
+    base = alt.Chart(frame).encode(
+        x=alt.X("predicted:N", sort=list(class_names), title="predicted class"),
+        y=alt.Y("true:N", sort=list(class_names), title="true class"),
+    )
+    cells = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None), tooltip=["true", "predicted", "count"])
+    text = base.mark_text(fontSize=11).encode(text="count:Q", color=alt.condition(alt.datum.count > frame["count"].max() / 2, alt.value("white"), alt.value("black")))
+    return alt.layer(cells, text).properties(title="Confusion matrix (validation)", height=max(200, 28 * n))
+
+
+def gradient_chart(gradients):
+    """Mean |gradient| of each layer's weights, input side on the left, log scale."""
+    frame = pd.DataFrame(gradients)
+    frame = frame[frame["mean_abs_gradient"] > 0]
+    return (
+        alt.Chart(frame)
+        .mark_bar(color="#6a51a3")
+        .encode(
+            x=alt.X("layer:N", sort=list(frame["layer"]), title="layer (input side → output)"),
+            y=alt.Y("mean_abs_gradient:Q", scale=alt.Scale(type="log"), title="mean |dLoss/dW| (log scale)"),
+            tooltip=["layer", alt.Tooltip("mean_abs_gradient:Q", format=".3g")],
+        )
+        .properties(title="Gradient size per layer", height=300)
+    )

@@ -1,0 +1,136 @@
+"""Command line: `python -m lab list | show LAB | run LAB ... | diagnose FILE`.
+
+Exit status: 0 when a run ended (completed, stopped or diverged: the JSON says
+which), 2 for an invalid configuration, 1 for a failure.
+"""
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+
+from lab.configs.base import specs
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m lab", description="Deep Learning Lab, headless.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the labs")
+    show = sub.add_parser("show", help="print a lab's settings (schema) as JSON")
+    show.add_argument("lab")
+    run = sub.add_parser("run", help="train a lab with the same engine as the app")
+    run.add_argument("lab")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a setting (repeatable)")
+    run.add_argument("--json", metavar="FILE", help="write config, history, metrics, diagnosis and status")
+    run.add_argument("--save-model", metavar="FILE", help="save the trained model (.keras)")
+    run.add_argument("--quiet", action="store_true", help="print only the final line")
+    diagnose = sub.add_parser("diagnose", help="diagnose a loss history (CSV or the JSON of `run`)")
+    diagnose.add_argument("file")
+    return parser
+
+
+def schema(config_cls):
+    """The settings of a config class as JSON-ready dicts."""
+    defaults = {f.name: f.default for f in dataclasses.fields(config_cls)}
+    out = {}
+    for name, spec in specs(config_cls).items():
+        entry = {"kind": spec.kind, "default": defaults[name], "help": spec.help, "group": spec.group}
+        if spec.min is not None:
+            entry["min"] = spec.min
+        if spec.upper() is not None:
+            entry["max"] = spec.upper()
+        if spec.choices:
+            entry["choices"] = list(spec.choices)
+        out[name] = entry
+    return out
+
+
+def parse_sets(pairs):
+    """Turns `["key=value", ...]` into a dict; raises ValueError for a pair without '='."""
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--set takes KEY=VALUE, not {pair!r}.")
+        values[key.strip()] = value
+    return values
+
+
+def _progress(run, quiet):
+    shown = 0
+    while not run.ended:
+        time.sleep(0.2)
+        if quiet:
+            continue
+        for row in run.history[shown:]:
+            extras = "  ".join(f"{k}={v:.4g}" for k, v in row.items() if k not in ("epoch", "seconds", "learning_rate"))
+            print(f"epoch {row['epoch']}/{run.epochs_planned}  {extras}", flush=True)
+        shown = len(run.history)
+
+
+def cmd_run(args):
+    from lab.registry import get_lab
+    from lab.training import TrainingJob
+
+    try:
+        lab = get_lab(args.lab)
+        config = lab.config_cls.from_strings(parse_sets(args.set))
+        data = lab.load_data(config)
+    except ValueError as err:
+        print(f"Invalid configuration: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    job = TrainingJob(lab, config, data, number=1).start()
+    _progress(job.run, args.quiet)
+    run = job.wait()
+    if run.invalid:
+        print(f"Invalid configuration: {run.message}", file=sys.stderr)
+        return EXIT_INVALID
+    for warning in run.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(run.to_dict(), f, indent=1)
+    if args.save_model and run.model_bytes:
+        with open(args.save_model, "wb") as f:
+            f.write(run.model_bytes)
+    metrics = "  ".join(f"{k}={v:.4g}" for k, v in run.metrics.items())
+    labels = ", ".join(run.diagnosis.get("labels", [])) or "none"
+    print(f"{run.status_words()} in {run.wall_seconds:.1f} s  {metrics}  diagnosis: {labels}")
+    return EXIT_FAILED if run.status == "failed" else EXIT_OK
+
+
+def cmd_diagnose(args):
+    from lab.diagnosis import diagnose_history, load_history
+
+    try:
+        history, batch_loss = load_history(args.file)
+    except (ValueError, OSError) as err:
+        print(f"Cannot read {args.file}: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    print(json.dumps(diagnose_history(history, batch_loss), indent=1))
+    return EXIT_OK
+
+
+def main(argv=None):
+    """Runs the CLI; returns the exit status."""
+    args = _parser().parse_args(argv)
+    if args.command == "diagnose":
+        return cmd_diagnose(args)
+    if args.command == "run":
+        return cmd_run(args)
+    from lab.registry import get_lab, labs
+
+    if args.command == "list":
+        for name, lab in labs().items():
+            print(f"{name:12s} {lab.title}: {lab.summary}")
+        return EXIT_OK
+    try:
+        lab = get_lab(args.lab)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return EXIT_INVALID
+    print(json.dumps({"lab": lab.name, "title": lab.title, "settings": schema(lab.config_cls)}, indent=1))
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""One frozen config dataclass per lab (see `base` for the machinery)."""

@@ -1,0 +1,347 @@
+"""Read a loss history and name what it shows (CONTEXT.md, "Reading a loss curve").
+
+A curve can carry several labels. Trends come from a moving median and robust
+(Theil-Sen) line fits, so one noisy epoch decides nothing. Pure numpy and pandas:
+no Streamlit, no TensorFlow.
+"""
+
+import io
+import json
+import pathlib
+
+import numpy as np
+import pandas as pd
+
+LABELS = ("healthy", "still_learning", "overfitting", "lr_too_high", "diverged",
+          "lr_too_low", "val_below_train")
+
+MIN_EPOCHS = 5  # fewer finite epochs than this: too early to tell
+EXPLODE_FACTOR = 10.0  # training loss above 10x its first value: diverged
+JUMP_SPAN, JUMP_LEVEL = 0.10, 0.20  # a jump: a rise over 10% of the curve's span and 20%
+MIN_JUMPS, MIN_JUMP_SHARE = 2, 0.05  # of the trend, in >= 2 and >= 5% of the epochs
+SPIKE_FACTOR, SPIKE_SPAN = 10, 0.10  # a batch spike: over 3x the running median and by
+MIN_SPIKES, MIN_SPIKE_SHARE = 3, 0.01  # 10% of its span, in >= 3 and >= 1% of batches
+BATCH_WINDOW, MIN_BATCHES = 25, 20  # running-median window; fewer batches are ignored
+LOW_DROP = 0.10  # training loss moved less than 10% over the run: barely moving, unless
+EARLY_SHARE = 0.75  # 75% of that small fall came in the first half (fell, then flat)
+HEALTHY_DROP = 0.20  # a healthy curve fell at least 20%
+TAIL_SHARE, STILL_FALLING = 0.20, 0.10  # last 20% of epochs give 10% of the total drop
+OVERFIT_RISE = 0.10  # validation 10% above its minimum...
+NOISE_Z = 3.0  # ...and by 3 noise widths (robust spread around the moving median)
+BELOW_SHARE = 0.8  # validation below training in 80% of the last half's epochs
+TINY = 1e-12
+
+_TEXT = {  # label: (summary headline, short name, advice), most serious first
+    "diverged": ("the run diverged", "diverged", "Lower the learning rate about 10x, "
+                 "check the inputs for NaN or huge values, consider gradient clipping."),
+    "lr_too_high": ("the loss jumps around, so the learning rate is probably too high",
+                    "learning rate too high", "Try a 3-10x smaller learning rate or "
+                    "larger batches; a few jumps can also come from ReLU's kinks."),
+    "overfitting": ("the model is overfitting", "overfitting", None),
+    "lr_too_low": ("the loss barely moves, so the learning rate is probably too low",
+                   "learning rate too low", "Raise the learning rate about 10x (the "
+                   "right value depends on the optimiser)."),
+    "still_learning": ("the loss is still falling", "still learning", None),
+    "healthy": ("the loss fell, then flattened: a healthy curve", "healthy",
+                "Nothing to fix: this run trained well."),
+    "val_below_train": ("validation loss is below training loss",
+                        "validation below training", "Expected with dropout or other "
+                        "regularisation: it acts only in training, handicapping that loss."),
+}
+
+
+def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None):
+    """Names what a loss history shows.
+
+    Args:
+        loss: per-epoch training loss (floats; nan, inf and None are allowed).
+        val_loss: per-epoch validation loss aligned with `loss`, or None; missing
+            epochs (nan or None) are skipped.
+        batch_loss: each batch's own loss, in order, or None.
+        epochs_planned: total epochs the run will have, for a live, partial history.
+
+    Returns:
+        A dict: "labels" (from `LABELS`, most serious first), "findings" (per label a
+        dict of "label", "evidence" quoting numbers and 1-based epochs, and one line
+        of "advice"), "summary" (one sentence) and "too_early" (fewer than
+        `MIN_EPOCHS` finite epochs and no divergence: nothing can be told yet).
+    """
+    x = np.asarray(list(loss), dtype=float)  # None becomes nan
+    v = None if val_loss is None else np.asarray(list(val_loss), dtype=float)[: len(x)]
+    b = None if batch_loss is None else np.asarray(list(batch_loss), dtype=float)
+    few = int(np.isfinite(x).sum()) < MIN_EPOCHS
+    evidence = _divergence(x, b)
+    if evidence:
+        findings = [_finding("diverged", evidence)]  # reported however early
+    elif few:
+        findings = []
+    else:
+        findings = _read_curve(x, v, b, remaining=max(0, (epochs_planned or 0) - len(x)))
+    return {"labels": [f["label"] for f in findings], "findings": findings,
+            "summary": _summary(findings, x, epochs_planned),
+            "too_early": few and not findings}
+
+
+def diagnose_history(history, batch_loss=None, *, epochs_planned=None):
+    """Names what a Keras-style history shows (see `diagnose`).
+
+    Args:
+        history: list of per-epoch dicts with "loss" and optionally "val_loss";
+            other keys are ignored.
+        batch_loss: each batch's own loss, or None.
+        epochs_planned: total epochs the run will have, or None.
+
+    Returns:
+        The dict returned by `diagnose`.
+
+    Raises:
+        ValueError: if an epoch has no "loss".
+    """
+    if any("loss" not in row for row in history):
+        raise ValueError("Every epoch of the history needs a 'loss' value.")
+    val = [row.get("val_loss") for row in history]
+    return diagnose([row["loss"] for row in history],
+                    val if any("val_loss" in row for row in history) else None,
+                    batch_loss, epochs_planned=epochs_planned)
+
+
+def load_history(path):
+    """Reads a saved history: a CSV file or the JSON of `python -m lab run`.
+
+    Args:
+        path: a .csv file with a "loss" column (optionally "epoch", "val_loss";
+            other columns are ignored; one row per epoch, in order), or a .json
+            file holding an object with a "history" list of per-epoch objects and
+            optionally a "batch_loss" list (null stands for NaN or infinity).
+
+    Returns:
+        `(history, batch_loss)`: a list of {"loss"[, "val_loss"]} dicts of floats
+        (nan where missing) and a list of floats, or None.
+
+    Raises:
+        ValueError: for a missing file, an unknown extension, an empty file, no
+            epochs, no loss column, invalid JSON or a value that is not a number.
+    """
+    path = pathlib.Path(path)
+    name, suffix = path.name, path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise ValueError(f"Cannot read '{name}': a history must be a .csv or .json file, "
+                         f"not '{suffix or 'no extension'}'.")
+    if not path.is_file():
+        raise ValueError(f"'{path}' does not exist or is not a file.")
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise ValueError(f"'{name}' is empty: it holds no history.")
+    if suffix == ".csv":
+        table, batch = pd.read_csv(io.StringIO(text), skipinitialspace=True), None
+    else:
+        table, batch = _read_json(text, name)
+    if table.empty:
+        raise ValueError(f"'{name}' holds no epochs.")
+    if "loss" not in table.columns:
+        raise ValueError(f"'{name}' has no 'loss' column (it has: "
+                         f"{', '.join(map(str, table.columns))}); expected epoch, loss "
+                         "and optionally val_loss.")
+    columns = {c: _numbers(table[c], c, name) for c in ("loss", "val_loss") if c in table}
+    history = [{c: values[i] for c, values in columns.items()} for i in range(len(table))]
+    if batch is not None:
+        batch = _numbers(pd.Series(batch, dtype=object), "batch_loss", name)
+    return history, batch
+
+
+def _read_json(text, name):
+    """`(table of epochs, batch losses or None)` from `python -m lab run` JSON."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"'{name}' is not valid JSON ({error.msg}, line "
+                         f"{error.lineno}).") from None
+    history = data.get("history") if isinstance(data, dict) else None
+    if not isinstance(history, list) or not all(isinstance(r, dict) for r in history):
+        raise ValueError(f"'{name}' has no \"history\" list of per-epoch objects: "
+                         "expected the JSON written by `python -m lab run`.")
+    if not isinstance(data.get("batch_loss", []), list):
+        raise ValueError(f"'{name}': \"batch_loss\" must be a list of numbers.")
+    return pd.DataFrame(history), data.get("batch_loss")
+
+
+def _numbers(column, label, name):
+    """A column as floats (missing values become nan); ValueError on a non-number."""
+    numbers = pd.to_numeric(column, errors="coerce")
+    bad = np.flatnonzero(numbers.isna() & column.notna())
+    if len(bad):
+        raise ValueError(f"'{name}': value {bad[0] + 1} of '{label}' is "
+                         f"{column.iloc[bad[0]]!r}, which is not a number.")
+    return [float(number) for number in numbers]
+
+
+def _finding(label, evidence, advice=None):
+    """One finding dict."""
+    return {"label": label, "evidence": evidence, "advice": advice or _TEXT[label][2]}
+
+
+def _pct(part, whole=1.0):
+    """`part / |whole|` as a percentage, with one decimal below 10%."""
+    share = part / max(abs(whole), TINY)
+    return f"{share:.0%}" if abs(share) >= 0.1 else f"{share:.1%}"
+
+
+def _smooth(values):
+    """`(smooth, noise)`: a centred moving median (window 5, or 3 for short curves)
+    then 3-point mean, and the robust spread (scaled MAD) of the values around it."""
+    window = 5 if len(values) >= 10 else 3
+    median = pd.Series(values).rolling(window, center=True, min_periods=1).median()
+    smooth = median.rolling(3, center=True, min_periods=1).mean().to_numpy()
+    return smooth, 1.4826 * float(np.median(np.abs(values - smooth)))
+
+
+def _tail(x):
+    """`(k, drop, end)`: the fall over the last k epochs and the final level, from a
+    Theil-Sen line (median of pairwise slopes) through the last k + 1 epochs."""
+    k = max(3, round(TAIL_SHARE * len(x)))
+    y = x[-k - 1:]
+    first, second = np.triu_indices(len(y), 1)
+    slope = float(np.median((y[second] - y[first]) / (second - first)))
+    steps = np.arange(len(y))
+    return k, -slope * k, float(np.median(y - slope * steps)) + slope * steps[-1]
+
+
+def _divergence(x, b):
+    """Evidence that the run diverged (non-finite or exploding loss), or None."""
+    for name, unit, values in (("training loss", "epoch", x), ("batch loss", "batch", b)):
+        bad = np.flatnonzero(~np.isfinite(values)) if values is not None else []
+        if len(bad):
+            return f"the {name} became {values[bad[0]]} at {unit} {bad[0] + 1}"
+    if len(x) >= 2 and x[0] > 0 and x[-1] > EXPLODE_FACTOR * x[0]:
+        return (f"the training loss grew from {x[0]:.3g} at epoch 1 to {x[-1]:.3g} at "
+                f"epoch {len(x)} ({x[-1] / x[0]:.0f}x)")
+    return None
+
+
+def _read_curve(x, v, b, remaining):
+    """All findings for a finite history of at least `MIN_EPOCHS` epochs."""
+    (s, noise), tail = _smooth(x), _tail(x)
+    high = [e for e in (_jumps(x, s), _batch_spikes(b)) if e]
+    found = {"lr_too_high": _finding("lr_too_high", "; ".join(high)) if high else None,
+             "overfitting": _overfitting(s, v),
+             "lr_too_low": None if high else _barely_moving(x, s, noise, tail),
+             "still_learning": _still_falling(x, noise, tail, remaining)}
+    if not any(found.values()):
+        found["healthy"] = _healthy(x, tail)
+    found["val_below_train"] = _val_below_train(x, v)
+    return [found[label] for label in _TEXT if found.get(label)]
+
+
+def _jumps(x, s):
+    """Evidence of repeated upward jumps in the epoch curve, or None."""
+    rises, level = np.diff(x), np.maximum(np.abs(s[:-1]), TINY)
+    where = np.flatnonzero((rises > JUMP_SPAN * (s.max() - s.min()))
+                           & (rises > JUMP_LEVEL * level))
+    if len(where) < max(MIN_JUMPS, MIN_JUMP_SHARE * len(rises)):
+        return None
+    worst = where[np.argmax(rises[where] / level[where])]
+    return (f"the training loss jumped up {len(where)} times in {len(x)} epochs (largest "
+            f"+{_pct(rises[worst], level[worst])} of the trend, at epoch {worst + 2})")
+
+
+def _batch_spikes(b):
+    """Evidence of repeated spikes in the per-batch loss, or None."""
+    if b is None or len(b) < MIN_BATCHES:
+        return None
+    median = pd.Series(b).rolling(BATCH_WINDOW, center=True, min_periods=1).median()
+    median = median.to_numpy()
+    spikes = np.flatnonzero((median > 0) & (b > SPIKE_FACTOR * median)
+                            & (b - median > SPIKE_SPAN * (median.max() - median.min())))
+    if len(spikes) < max(MIN_SPIKES, MIN_SPIKE_SHARE * len(b)):
+        return None
+    ratios = b[spikes] / median[spikes]
+    return (f"{len(spikes)} of {len(b)} batch losses spiked above {SPIKE_FACTOR:g}x their "
+            f"running median (largest {ratios.max():.3g}x, at batch "
+            f"{spikes[np.argmax(ratios)] + 1})")
+
+
+def _still_falling(x, noise, tail, remaining):
+    """A still_learning finding when the last epochs still lower the loss, or None."""
+    k, drop, end = tail
+    total = x[0] - end
+    if total <= 0 or drop < STILL_FALLING * total or drop <= NOISE_Z * noise:
+        return None
+    advice = (f"Let it run: {remaining} epochs to go." if remaining else
+              "Train for more epochs: the model has not converged yet.")
+    return _finding("still_learning", f"the last {k} epochs still lowered the loss by "
+                    f"{_pct(drop, total)} of the run's total drop (to {end:.3g} at epoch "
+                    f"{len(x)})", advice)
+
+
+def _barely_moving(x, s, noise, tail):
+    """An lr_too_low finding when the loss hardly moves, and steadily, or None."""
+    start, middle, end = x[0], s[len(s) // 2], tail[2]
+    drop = start - end
+    if abs(drop) > LOW_DROP * abs(start):
+        return None
+    if drop > NOISE_Z * noise and start - middle > EARLY_SHARE * drop:
+        return None  # fell early, then flat: not a slow learner
+    return _finding("lr_too_low", f"the training loss changed only {_pct(abs(drop), start)} "
+                    f"over {len(x)} epochs ({start:.3g} to {end:.3g})")
+
+
+def _overfitting(s, v):
+    """An overfitting finding when validation loss turned up while training fell."""
+    idx = np.flatnonzero(np.isfinite(v)) if v is not None else []
+    if len(idx) < MIN_EPOCHS:
+        return None
+    sv, noise = _smooth(v[idx])
+    best, end = int(np.argmin(sv)), _tail(v[idx])[2]
+    rise, fall = end - sv[best], s[idx[best]] - s[idx[-1]]
+    if rise <= OVERFIT_RISE * abs(sv[best]) or rise <= NOISE_Z * noise or fall <= 0:
+        return None
+    epoch = idx[best] + 1
+    return _finding("overfitting", f"validation loss rose {_pct(rise, sv[best])} from its "
+                    f"minimum at epoch {epoch} ({sv[best]:.3g}) to {end:.3g} at epoch "
+                    f"{idx[-1] + 1}, while training loss fell {_pct(fall, s[idx[best]])}",
+                    f"Stop near epoch {epoch} (early stopping), or add dropout or weight "
+                    "decay, use a smaller model or more data.")
+
+
+def _healthy(x, tail):
+    """A healthy finding when the loss fell substantially and flattened, or None."""
+    k, drop, end = tail
+    total = x[0] - end
+    if total < HEALTHY_DROP * abs(x[0]):
+        return None
+    return _finding("healthy", f"the training loss fell {_pct(total, x[0])} ({x[0]:.3g} to "
+                    f"{end:.3g}) and the last {k} epochs changed it by only "
+                    f"{_pct(abs(drop), total)} of that drop")
+
+
+def _val_below_train(x, v):
+    """A val_below_train finding when validation stays under training loss, or None."""
+    if v is None:
+        return None
+    train, val = x[len(x) // 2:], v[len(x) // 2:]
+    known = np.isfinite(val)
+    below = val[known] < train[known]
+    if not known.any() or below.mean() < BELOW_SHARE:
+        return None
+    gap = np.mean((train[known] - val[known]) / np.maximum(np.abs(train[known]), TINY))
+    return _finding("val_below_train", f"validation loss was below training loss in "
+                    f"{below.sum()} of the last {known.sum()} epochs ({_pct(gap)} lower "
+                    "on average)")
+
+
+def _summary(findings, x, epochs_planned):
+    """One sentence: the most serious finding, the others named."""
+    if not findings and int(np.isfinite(x).sum()) < MIN_EPOCHS:
+        return (f"Too early to tell: {int(np.isfinite(x).sum())} epoch(s) so far, the "
+                f"diagnosis needs at least {MIN_EPOCHS}.")
+    live = bool(epochs_planned) and len(x) < epochs_planned
+    prefix = f"Training in progress (epoch {len(x)} of {epochs_planned}): " if live else ""
+    if not findings:
+        return f"{prefix}No clear pattern: the training loss went from {x[0]:.3g} to {x[-1]:.3g}."
+    labels = [f["label"] for f in findings]
+    text = _TEXT[labels[0]][0]
+    if labels[0] == "still_learning":
+        text += ", as expected while training" if live else ": train longer"
+    if labels[1:]:
+        text += f" (also: {', '.join(_TEXT[label][1] for label in labels[1:])})"
+    return (prefix + text if live else text[0].upper() + text[1:]) + "."

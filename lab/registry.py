@@ -1,0 +1,72 @@
+"""The lab registry: every lab reached the same way by the UI, CLI and benchmarks."""
+
+import dataclasses
+from typing import Callable
+
+
+@dataclasses.dataclass
+class Setup:
+    """What a lab's `build` hands to the training engine.
+
+    Attributes:
+        model: the compiled `keras.Model`.
+        x, y: training inputs and targets for `fit`.
+        validation_data: `(x_val, y_val)` or None.
+        batch_size: the batch size for `fit`.
+        warnings: sentences about questionable choices (shown, never silently fixed).
+        snapshot: `model -> dict` of live views, called from the training thread.
+        extra: lab-specific objects the metrics need (the head, the data...).
+    """
+
+    model: object
+    x: object
+    y: object
+    validation_data: tuple | None
+    batch_size: int
+    warnings: tuple = ()
+    snapshot: Callable | None = None
+    extra: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class LabSpec:
+    """One lab.
+
+    Attributes:
+        name: registry and CLI name ("mlp").
+        title: the page title.
+        summary: what the lab teaches, in one sentence.
+        page: the page file under `pages/`.
+        config_cls: the config dataclass.
+        load_data: `(config, upload=None) -> data`; raises ValueError for bad data.
+        build: `(config, data) -> Setup`, called in the training thread after seeding.
+        metrics: `(setup, run) -> dict` of final metrics.
+    """
+
+    name: str
+    title: str
+    summary: str
+    page: str
+    config_cls: type
+    load_data: Callable
+    build: Callable
+    metrics: Callable
+
+
+def labs():
+    """Returns `{name: LabSpec}` of every lab, imported on demand (TensorFlow is heavy)."""
+    from lab.labs import mlp
+
+    return {spec.name: spec for spec in (mlp.LAB,)}
+
+
+def get_lab(name):
+    """Returns the `LabSpec` called `name`.
+
+    Raises:
+        ValueError: no such lab.
+    """
+    all_labs = labs()
+    if name not in all_labs:
+        raise ValueError(f"There is no lab called {name!r}. Labs: {', '.join(all_labs)}.")
+    return all_labs[name]

@@ -1,0 +1,145 @@
+"""A training run: its config, history, live views, status and exports."""
+
+import dataclasses
+import io
+import json
+import math
+import time
+
+import pandas as pd
+
+ENDED = ("completed", "stopped", "diverged", "failed")
+
+STATUS_WORDS = {
+    "queued": "Waiting for a free training slot",
+    "running": "Training",
+    "completed": "Completed",
+    "stopped": "Stopped by you",
+    "diverged": "Diverged: the loss became infinite or NaN",
+    "failed": "Failed",
+}
+
+
+@dataclasses.dataclass
+class Run:
+    """One training run of a lab.
+
+    The training thread appends to the lists; the page reads copies of them.
+
+    Attributes:
+        lab: the lab's registry name.
+        config: the validated config dataclass.
+        number: the run's number in its session (1, 2, ...).
+        status: "queued", "running", then one of `ENDED`.
+        epochs_planned: the epochs the run was asked for.
+        history: one dict per finished epoch: `epoch` (1-based), `loss`,
+            `val_loss`, the lab's metrics, `learning_rate` and `seconds` (elapsed).
+        batch_loss: each training batch's own loss (not Keras' running mean).
+        batch_position: where each batch sits, in epochs (0.5 = half way through epoch 1).
+        lr_changes: `{"epoch": position, "learning_rate": value}` for each live change.
+        snapshot: the latest lab-specific live views (computed in the training thread).
+        metrics: the final lab-specific metrics.
+        diagnosis: the latest diagnosis of the loss curve.
+        message: what happened, in words (why it failed or diverged).
+        invalid: the run failed because its configuration is not allowed.
+        warnings: advice about the configuration (loss / last-layer mismatch...).
+        params: the model's parameter count.
+        model_bytes: the trained model as a `.keras` file.
+    """
+
+    lab: str
+    config: object
+    number: int = 0
+    status: str = "queued"
+    epochs_planned: int = 0
+    history: list = dataclasses.field(default_factory=list)
+    batch_loss: list = dataclasses.field(default_factory=list)
+    batch_position: list = dataclasses.field(default_factory=list)
+    lr_changes: list = dataclasses.field(default_factory=list)
+    snapshot: dict = dataclasses.field(default_factory=dict)
+    metrics: dict = dataclasses.field(default_factory=dict)
+    diagnosis: dict = dataclasses.field(default_factory=dict)
+    message: str = ""
+    invalid: bool = False
+    warnings: tuple = ()
+    params: int = 0
+    summary: str = ""
+    model_bytes: bytes = b""
+    position: float = 0.0
+    started_at: float = dataclasses.field(default_factory=time.time)
+    train_started_at: float | None = None
+    ended_at: float | None = None
+
+    @property
+    def ended(self):
+        return self.status in ENDED
+
+    @property
+    def label(self):
+        return f"Run {self.number}" if self.number else "Run"
+
+    @property
+    def wall_seconds(self):
+        """Seconds spent training (queueing excluded)."""
+        if self.train_started_at is None:
+            return 0.0
+        return (self.ended_at or time.time()) - self.train_started_at
+
+    @property
+    def progress(self):
+        """Share of the planned epochs done, from 0 to 1."""
+        return min(1.0, self.position / self.epochs_planned) if self.epochs_planned else 0.0
+
+    def seconds_left(self):
+        """Estimated seconds until the last epoch ends, or None before the first batch."""
+        if self.ended or self.position <= 0:
+            return None if not self.ended else 0.0
+        return self.wall_seconds * (self.epochs_planned - self.position) / self.position
+
+    def status_words(self):
+        words = STATUS_WORDS[self.status]
+        return f"{words}: {self.message}" if self.message and self.status in ("failed", "diverged") else words
+
+    def history_frame(self):
+        """The per-epoch history as a DataFrame (one row per epoch)."""
+        return pd.DataFrame(list(self.history))
+
+    def to_csv(self):
+        """The per-epoch history as CSV text."""
+        buffer = io.StringIO()
+        self.history_frame().to_csv(buffer, index=False)
+        return buffer.getvalue()
+
+    def to_dict(self):
+        """The run as a JSON-ready dict, as `python -m lab run --json` writes it."""
+        return _json_safe(
+            {
+                "lab": self.lab,
+                "config": self.config.to_dict(),
+                "status": self.status,
+                "message": self.message,
+                "warnings": list(self.warnings),
+                "params": self.params,
+                "history": list(self.history),
+                "batch_loss": list(self.batch_loss),
+                "lr_changes": list(self.lr_changes),
+                "metrics": self.metrics,
+                "diagnosis": self.diagnosis,
+                "wall_seconds": round(self.wall_seconds, 3),
+            }
+        )
+
+    def config_json(self):
+        """The config as JSON text (the download)."""
+        return json.dumps({"lab": self.lab, "config": self.config.to_dict()}, indent=2)
+
+
+def _json_safe(value):
+    """Replaces NaN and infinities (not valid JSON) by None, recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value

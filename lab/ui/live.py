@@ -1,0 +1,211 @@
+"""The lab page: widgets, Train / Stop, the live panel, run history and downloads.
+
+Every lab page calls `lab_page(name, views)`; `views` draws the lab's own live
+views from a run's snapshot.
+"""
+
+import os
+
+import streamlit as st
+
+from lab import charts
+from lab.registry import get_lab
+from lab.training import QUEUE, TrainingJob
+from lab.ui.page import page_setup
+from lab.ui.widgets import config_widgets, share_query, sync_query_params
+
+REDRAW_S = 0.5
+LABEL_WORDS = {
+    "healthy": (":green[:material/check_circle:]", "Healthy"),
+    "still_learning": (":blue[:material/trending_down:]", "Still learning"),
+    "overfitting": (":orange[:material/warning:]", "Overfitting"),
+    "lr_too_high": (":orange[:material/ssid_chart:]", "Learning rate too high"),
+    "diverged": (":red[:material/error:]", "Diverged"),
+    "lr_too_low": (":orange[:material/hourglass_bottom:]", "Learning rate too low"),
+    "val_below_train": (":blue[:material/info:]", "Validation below training"),
+}
+
+
+def _session(lab_name):
+    """This session's runs and active job of a lab (kept across reruns and page switches)."""
+    runs = st.session_state.setdefault("runs", {}).setdefault(lab_name, [])
+    jobs = st.session_state.setdefault("jobs", {})
+    return runs, jobs
+
+
+def _hosted():
+    return os.environ.get("LAB_HOSTED", "") not in ("", "0", "false")
+
+
+def _start(lab, config, upload, runs, jobs):
+    try:
+        data = lab.load_data(config, upload)
+    except ValueError as err:
+        st.error(f"The data could not be prepared: {err}")
+        return
+    except Exception as err:  # bad user data must never crash the page
+        st.error("The data could not be prepared." + ("" if _hosted() else f" ({type(err).__name__}: {err})"))
+        return
+    job = TrainingJob(lab, config, data, number=len(runs) + 1).start()
+    job.requested_lr = config.learning_rate
+    jobs[lab.name] = job
+    runs.append(job.run)
+
+
+def _controls(lab, config, upload, runs, jobs):
+    job = jobs.get(lab.name)
+    active = job is not None and not job.done
+    left, right, info = st.columns([1, 1, 4])
+    if left.button("Train", key="train", type="primary", disabled=active or config is None, icon=":material/play_arrow:"):
+        _start(lab, config, upload, runs, jobs)
+        job = jobs.get(lab.name)
+        active = job is not None and not job.done
+    if right.button("Stop", key="stop", disabled=not active, icon=":material/stop:"):
+        job.stop()
+    if active and config is not None and config.learning_rate != job.requested_lr:
+        job.set_learning_rate(config.learning_rate)
+        job.requested_lr = config.learning_rate
+        info.info(f"Learning rate changed to {config.learning_rate:g}: it applies from the next batch (marked on the chart).")
+    elif active:
+        info.caption("Training runs in the background. Changes to the learning rate apply at once; other settings apply to the next run.")
+    return job
+
+
+def _progress(job):
+    run = job.run
+    if run.status == "queued":
+        position = job.queue_position()
+        st.info(f"Waiting for a free training slot: number {position} in the queue "
+                f"({QUEUE.running} of {QUEUE.max_jobs} slots busy on this server).")
+        return
+    epoch = min(run.epochs_planned, int(run.position) + (0 if run.ended else 1))
+    left = run.seconds_left()
+    eta = f" · about {left:.0f} s left" if left is not None and not run.ended else ""
+    text = f"{run.label} · {run.status_words()} · epoch {epoch} of {run.epochs_planned} · {run.wall_seconds:.1f} s{eta}"
+    st.progress(run.progress, text=text)
+    if run.status == "diverged":
+        st.error(f"Training diverged: {run.message}. The updates overshot and the loss blew up. "
+                 "Lower the learning rate (or pick another optimizer) and train again.")
+    elif run.status == "failed":
+        st.error(f"Training failed: {run.message}")
+    elif run.status == "stopped":
+        st.warning(f"Stopped after {len(run.history)} of {run.epochs_planned} epochs. The run is kept below.")
+    for warning in run.warnings:
+        st.warning(warning, icon=":material/warning:")
+
+
+def diagnosis_view(run):
+    """The live diagnosis of the loss curve."""
+    result = run.diagnosis or {}
+    st.markdown("**What the loss curve says**")
+    if not result or result.get("too_early"):
+        st.caption(result.get("summary") or "Too early to tell: train a few epochs.")
+        return
+    st.caption(result.get("summary", ""))
+    for finding in result.get("findings", []):
+        icon, words = LABEL_WORDS.get(finding["label"], ("•", finding["label"]))
+        st.markdown(f"{icon} **{words}**: {finding['evidence']}  \n*{finding['advice']}*")
+
+
+def _loss_panel(lab_name, run, earlier):
+    c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
+    log_scale = c1.toggle("Log scale", key=f"{lab_name}_log")
+    batches = c2.toggle("Each batch", value=True, key=f"{lab_name}_batches", help="Draw every batch's own loss (light line).")
+    smoothing = c3.slider("Smoothing", 0.0, 0.99, 0.8, 0.01, key=f"{lab_name}_smoothing", help="Exponential smoothing of the batch loss (dark line).")
+    chosen = c4.multiselect("Overlay earlier runs", [r.label for r in earlier], default=[r.label for r in earlier[-3:]], key=f"{lab_name}_overlay")
+    overlay = [r for r in earlier if r.label in chosen]
+    st.altair_chart(charts.loss_chart(run, overlay, log_scale, smoothing, batches), width="stretch")
+    st.caption("Light line: each batch's own loss. Dark line: its smoothed trend. Dots: the epoch mean "
+               "(what Keras reports as `loss`). Orange: validation loss, measured after each epoch. "
+               "Purple dashes: live learning-rate changes.")
+
+
+def _live_panel(lab, views, runs, jobs):
+    job = jobs.get(lab.name)
+    if job is None:
+        st.info("Pick the settings on the left and press **Train**. The loss appears here as it falls.")
+        return
+    run = job.run
+    _progress(job)
+    if not run.history and not run.batch_loss:
+        return
+    chart_col, side_col = st.columns([3, 2])
+    with chart_col:
+        _loss_panel(lab.name, run, [r for r in runs if r is not run and r.history])
+    with side_col:
+        diagnosis_view(run)
+    views(run, job.data)
+    if run.ended and st.session_state.get("_finalized") != id(run):
+        st.session_state["_finalized"] = id(run)
+        st.rerun()
+
+
+def history_view(runs):
+    """The session's runs as a table: settings that changed and final metrics."""
+    if not runs:
+        return
+    st.subheader("Run history")
+    rows = []
+    for run in reversed(runs):
+        row = {"run": run.label, "status": run.status, "seconds": round(run.wall_seconds, 1)}
+        row.update({k: str(v) for k, v in run.config.to_strings().items()})
+        row.update({k: round(v, 4) for k, v in run.metrics.items() if isinstance(v, float)})
+        rows.append(row)
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def downloads_view(run, lab_name):
+    """Downloads of a run: history CSV, config JSON, the trained model."""
+    if not run.ended:
+        return
+    a, b, c = st.columns(3)
+    stem = f"{lab_name}_run{run.number}"
+    a.download_button("History (CSV)", run.to_csv(), f"{stem}_history.csv", "text/csv", key="download_csv", on_click="ignore")
+    b.download_button("Config (JSON)", run.config_json(), f"{stem}_config.json", "application/json", key="download_config", on_click="ignore")
+    if run.model_bytes:
+        c.download_button("Model (.keras)", run.model_bytes, f"{stem}.keras", "application/octet-stream", key="download_model", on_click="ignore")
+
+
+def lab_page(lab_name, views, inputs=None, code=None):
+    """Draws a whole lab page.
+
+    Args:
+        lab_name: the lab's registry name.
+        views: `(run, data) -> None`, draws the lab's live views.
+        inputs: `(values) -> (values, upload)`, extra inputs (file uploads), optional.
+        code: `(config) -> str`, the standalone Keras script, optional.
+    """
+    lab = get_lab(lab_name)
+    page_setup(lab.title)
+    st.title(lab.title)
+    values, problems = config_widgets(lab.config_cls, lab_name)
+    for problem in problems:
+        st.warning(problem)
+    upload = None
+    if inputs:
+        values, upload = inputs(values)
+    try:
+        config = lab.config_cls(**values)
+    except ValueError as err:
+        st.error(f"These settings cannot train: {err}")
+        config = None
+    if config is not None:
+        sync_query_params(config)
+    runs, jobs = _session(lab_name)
+    job = _controls(lab, config, upload, runs, jobs)
+    active = job is not None and not job.done
+    st.fragment(run_every=REDRAW_S if active else None)(_live_panel)(lab, views, runs, jobs)
+    if job is not None:
+        downloads_view(job.run, lab_name)
+        if job.run.summary:
+            with st.expander(f"Model summary ({job.run.params:,} parameters)"):
+                st.code(job.run.summary, language=None)
+    if config is not None and code is not None:
+        with st.expander("Show Keras code"):
+            st.caption("A standalone script that reproduces this run with the same seed.")
+            st.code(code(config), language="python")
+    if config is not None:
+        with st.expander("Share these settings"):
+            st.caption("The address bar already holds the settings; this link restores them.")
+            st.code(f"{st.context.url.split('?')[0]}?{share_query(config)}", language=None)
+    history_view(runs)

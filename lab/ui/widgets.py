@@ -1,0 +1,149 @@
+"""Hyperparameter widgets built from a config's metadata, with URL round-trips."""
+
+import urllib.parse
+
+import streamlit as st
+
+from lab.configs.base import check_field, defaults, parse_value, specs
+
+LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 50.0, 100.0)
+MAX_LAYERS_DEFAULT_WIDTH = 16
+
+
+def _saved_key(prefix):
+    return f"_{prefix}_saved"
+
+
+def values_from_query(config_cls, query):
+    """Reads the config fields present in URL query parameters.
+
+    Args:
+        config_cls: the lab's config class.
+        query: `{name: text}` from the URL.
+
+    Returns:
+        `(values, problems)`: the valid values by field, and one sentence per
+        parameter that was ignored (unknown parameters are left alone).
+    """
+    values, problems = {}, []
+    for name, spec in specs(config_cls).items():
+        if name not in query:
+            continue
+        try:
+            value = parse_value(name, spec, query[name])
+            check_field(name, spec, value)
+        except ValueError as err:
+            problems.append(f"The link's {name} was ignored: {err}")
+            continue
+        values[name] = value
+    return values, problems
+
+
+def initial_values(config_cls, prefix):
+    """The values the widgets start from: this session's last, else the URL's, else defaults.
+
+    Returns:
+        `(values, problems)` as in `values_from_query`.
+    """
+    if _saved_key(prefix) in st.session_state:
+        return st.session_state[_saved_key(prefix)], []
+    start = defaults(config_cls)
+    from_query, problems = values_from_query(config_cls, st.query_params.to_dict())
+    start.update(from_query)
+    return start, problems
+
+
+def _active(spec, values):
+    if not spec.active_if:
+        return True
+    field, allowed = spec.active_if
+    return values.get(field) in allowed
+
+
+def _widget(name, spec, key, disabled):
+    """Draws the widget of one scalar field and returns its value."""
+    common = {"label": spec.label, "key": key, "help": spec.help, "disabled": disabled}
+    if spec.kind == "choice":
+        return st.selectbox(options=spec.choices, **common)
+    if spec.kind == "bool":
+        return st.checkbox(**common)
+    if spec.kind == "str":
+        return st.text_input(**common)
+    if spec.log:
+        options = sorted(set(LEARNING_RATES) | {st.session_state[key]})
+        options = [v for v in options if spec.min <= v <= spec.upper()]
+        return st.select_slider(options=options, format_func=lambda v: f"{v:g}", **common)
+    upper = spec.upper()
+    if spec.kind == "float" and upper <= 1 and spec.step and spec.step >= 0.01:
+        return st.slider(min_value=float(spec.min), max_value=float(upper), step=spec.step, **common)
+    if spec.kind == "float":
+        return st.number_input(min_value=float(spec.min), max_value=float(upper), step=spec.step, format="%.4f", **common)
+    return st.number_input(min_value=int(spec.min), max_value=int(upper), step=int(spec.step or 1), **common)
+
+
+def _layer_editor(prefix, units_spec, act_spec, units, acts):
+    """Edits a list of layer widths with an activation per layer."""
+    count_key = f"{prefix}_n_layers"
+    st.session_state.setdefault(count_key, len(units))
+    n = st.slider("Hidden layers", 0, units_spec.max_len, key=count_key, help="0 gives a linear (or logistic) model.")
+    per_layer = acts * len(units) if len(acts) == 1 else acts
+    widths, activations = [], []
+    for i in range(n):
+        w_key, a_key = f"{prefix}_units_{i}", f"{prefix}_act_{i}"
+        st.session_state.setdefault(w_key, units[i] if i < len(units) else MAX_LAYERS_DEFAULT_WIDTH)
+        st.session_state.setdefault(a_key, per_layer[i] if i < len(per_layer) else per_layer[-1] if per_layer else acts[0])
+        left, right = st.columns(2)
+        widths.append(left.number_input(f"Layer {i + 1} width", int(units_spec.min), int(units_spec.max), key=w_key, help=units_spec.help))
+        activations.append(right.selectbox(f"Layer {i + 1} activation", act_spec.choices, key=a_key, help=act_spec.help))
+    return tuple(widths), tuple(activations) or (acts[0],)
+
+
+def config_widgets(config_cls, prefix, container=None):
+    """Draws every widget of a config, grouped, and returns the chosen values.
+
+    Widget keys are `<prefix>_<field>` (layer editors use `<prefix>_n_layers`,
+    `<prefix>_units_<i>` and `<prefix>_act_<i>`). The values are kept for the
+    session, so they survive page switches.
+
+    Args:
+        config_cls: the lab's config class.
+        prefix: the key prefix (the lab's name).
+        container: where to draw (default: the sidebar).
+
+    Returns:
+        `(values, problems)`: `{field: value}` not yet validated as a whole, and
+        sentences about URL parameters that were ignored.
+    """
+    container = container or st.sidebar
+    start, problems = initial_values(config_cls, prefix)
+    all_specs = specs(config_cls)
+    paired = {s.pairs_with for s in all_specs.values() if s.pairs_with}
+    values = dict(start)
+    with container:
+        for group in dict.fromkeys(s.group for s in all_specs.values()):
+            st.subheader(group)
+            for name, spec in all_specs.items():
+                if spec.group != group or not spec.ui or name in paired:
+                    continue
+                if spec.pairs_with:
+                    values[name], values[spec.pairs_with] = _layer_editor(
+                        prefix, spec, all_specs[spec.pairs_with], start[name], start[spec.pairs_with]
+                    )
+                    continue
+                key = f"{prefix}_{name}"
+                st.session_state.setdefault(key, start[name])
+                values[name] = _widget(name, spec, key, disabled=not _active(spec, values))
+    st.session_state[_saved_key(prefix)] = values
+    return values, problems
+
+
+def sync_query_params(config):
+    """Writes the settings that differ from the defaults into the URL, so it can be shared."""
+    wanted = config.to_strings(only_changed=True)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def share_query(config):
+    """The query string that restores a config (for the share box)."""
+    return urllib.parse.urlencode(config.to_strings(), safe=",")

@@ -1,0 +1,66 @@
+"""The CLI: list, show, run (exit codes and JSON), diagnose."""
+
+import json
+import subprocess
+import sys
+
+from lab.cli import main
+
+
+def test_list_and_show(capsys):
+    assert main(["list"]) == 0
+    assert "mlp" in capsys.readouterr().out
+    assert main(["show", "mlp"]) == 0
+    schema = json.loads(capsys.readouterr().out)["settings"]
+    assert schema["learning_rate"]["max"] == 100.0 and "adam" in schema["optimizer"]["choices"]
+    assert main(["show", "nope"]) == 2
+
+
+def test_run_writes_json_and_model(tmp_path, capsys):
+    out, model = tmp_path / "out.json", tmp_path / "m.keras"
+    code = main(["run", "mlp", "--set", "epochs=3", "--set", "n_samples=200", "--json", str(out), "--save-model", str(model)])
+    assert code == 0
+    result = json.loads(out.read_text())
+    assert result["status"] == "completed" and len(result["history"]) == 3
+    assert {"val_loss", "val_accuracy"} <= set(result["metrics"])
+    assert {"config", "diagnosis", "wall_seconds"} <= set(result)
+    assert result["config"]["epochs"] == 3
+    assert model.stat().st_size > 1000
+    assert "epoch 3/3" in capsys.readouterr().out
+
+
+def test_regression_reports_val_mse(tmp_path):
+    out = tmp_path / "out.json"
+    assert main(["run", "mlp", "--set", "dataset=sine", "--set", "epochs=2", "--quiet", "--json", str(out)]) == 0
+    assert "val_mse" in json.loads(out.read_text())["metrics"]
+
+
+def test_divergence_exits_zero_with_status_diverged(tmp_path):
+    out = tmp_path / "out.json"
+    assert main(["run", "mlp", "--set", "optimizer=sgd", "--set", "learning_rate=50", "--quiet", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["status"] == "diverged"
+
+
+def test_invalid_configuration_exits_two_without_traceback():
+    proc = subprocess.run([sys.executable, "-m", "lab", "run", "mlp", "--set", "epochs=-5"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "epochs must be between 1 and 2000; got -5" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_set_syntax_and_bad_csv_exit_two(tmp_path, capsys):
+    assert main(["run", "mlp", "--set", "epochs"]) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("")
+    assert main(["run", "mlp", "--set", "dataset=csv", "--set", f"csv_path={bad}"]) == 2
+    assert "empty" in capsys.readouterr().err
+
+
+def test_diagnose_reads_the_json_of_run(tmp_path, capsys):
+    out = tmp_path / "out.json"
+    main(["run", "mlp", "--set", "epochs=12", "--set", "n_samples=200", "--quiet", "--json", str(out)])
+    capsys.readouterr()
+    assert main(["diagnose", str(out)]) == 0
+    diagnosis = json.loads(capsys.readouterr().out)
+    assert "labels" in diagnosis and "findings" in diagnosis
+    assert main(["diagnose", str(tmp_path / "missing.csv")]) == 2
