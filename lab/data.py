@@ -89,6 +89,31 @@ _TABLES = {
 }
 
 
+def _read_frame(source, nrows):
+    """Reads a CSV into a DataFrame, turning pandas' errors into sentences."""
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        return pd.read_csv(source, encoding="utf-8", nrows=nrows)
+    except UnicodeDecodeError:
+        raise ValueError("The CSV file is not UTF-8 text. Save it as UTF-8 and upload it again.") from None
+    except pd.errors.EmptyDataError:
+        raise ValueError("The CSV file is empty.") from None
+    except FileNotFoundError:
+        raise ValueError(f"No CSV file at {source}.") from None
+    except (pd.errors.ParserError, ValueError) as err:
+        raise ValueError(f"The file could not be read as CSV: {str(err).splitlines()[0]}") from None
+
+
+def csv_columns(source):
+    """The column names of a CSV file (its header row).
+
+    Raises:
+        ValueError: the file is empty, not UTF-8 or not a table.
+    """
+    return [str(c) for c in _read_frame(source, 0).columns]
+
+
 def read_csv(source, target=""):
     """Reads and checks a user's CSV file.
 
@@ -104,18 +129,7 @@ def read_csv(source, target=""):
             no numeric feature, non-numeric feature columns, missing values, or
             an unknown target column.
     """
-    if isinstance(source, bytes):
-        source = io.BytesIO(source)
-    try:
-        frame = pd.read_csv(source, encoding="utf-8", nrows=MAX_CSV_ROWS + 1)
-    except UnicodeDecodeError:
-        raise ValueError("The CSV file is not UTF-8 text. Save it as UTF-8 and upload it again.") from None
-    except pd.errors.EmptyDataError:
-        raise ValueError("The CSV file is empty.") from None
-    except (pd.errors.ParserError, ValueError) as err:
-        raise ValueError(f"The file could not be read as CSV: {str(err).splitlines()[0]}") from None
-    except FileNotFoundError:
-        raise ValueError(f"No CSV file at {source}.") from None
+    frame = _read_frame(source, MAX_CSV_ROWS + 1)
     if len(frame) > MAX_CSV_ROWS or frame.shape[1] > MAX_CSV_COLUMNS:
         raise ValueError(f"The CSV file is too large: at most {MAX_CSV_ROWS:,} rows and {MAX_CSV_COLUMNS} columns.")
     if frame.shape[1] < 2 or len(frame) < 10:

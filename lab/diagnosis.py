@@ -19,7 +19,7 @@ MIN_EPOCHS = 5  # fewer finite epochs than this: too early to tell
 EXPLODE_FACTOR = 10.0  # training loss above 10x its first value: diverged
 JUMP_SPAN, JUMP_LEVEL = 0.10, 0.20  # a jump: a rise over 10% of the curve's span and 20%
 MIN_JUMPS, MIN_JUMP_SHARE = 2, 0.05  # of the trend, in >= 2 and >= 5% of the epochs
-SPIKE_FACTOR, SPIKE_SPAN = 10, 0.10  # a batch spike: over 3x the running median and by
+SPIKE_FACTOR, SPIKE_SPAN = 3.0, 0.10  # a batch spike: over 3x the running median and by
 MIN_SPIKES, MIN_SPIKE_SHARE = 3, 0.01  # 10% of its span, in >= 3 and >= 1% of batches
 BATCH_WINDOW, MIN_BATCHES = 25, 20  # running-median window; fewer batches are ignored
 LOW_DROP = 0.10  # training loss moved less than 10% over the run: barely moving, unless

@@ -30,10 +30,14 @@ def env_int(name, default):
 
 
 class JobQueue:
-    """Admits at most `max_jobs` trainings at once; the others wait in FIFO order."""
+    """Admits at most `max_jobs` trainings at once; the others wait in FIFO order.
 
-    def __init__(self, max_jobs):
-        self.max_jobs = max_jobs
+    Args:
+        max_jobs: the cap; None reads `LAB_MAX_JOBS` (default 2) whenever it is needed.
+    """
+
+    def __init__(self, max_jobs=None):
+        self._max_jobs = max_jobs
         self._cond = threading.Condition()
         self._running = set()
         self._waiting = []
@@ -64,11 +68,15 @@ class JobQueue:
             return self._waiting.index(job) + 1 if job in self._waiting else 0
 
     @property
+    def max_jobs(self):
+        return self._max_jobs or env_int("LAB_MAX_JOBS", 2)
+
+    @property
     def running(self):
         return len(self._running)
 
 
-QUEUE = JobQueue(env_int("LAB_MAX_JOBS", 2))
+QUEUE = JobQueue()
 
 
 class LiveCallback(keras.callbacks.Callback):

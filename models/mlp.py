@@ -100,8 +100,8 @@ def encode_targets(y, head, n_classes):
 def build_mlp(config, x_train, head):
     """Builds and compiles the MLP a config describes.
 
-    The first layer is a `Normalization` adapted to the training inputs, so the
-    saved model takes raw inputs.
+    The first layer is a `Normalization` with the training inputs' mean and
+    variance, so the saved model takes raw inputs.
 
     Args:
         config: an `MLPConfig`.
@@ -112,8 +112,10 @@ def build_mlp(config, x_train, head):
         A compiled `keras.Model`.
     """
     regularizer = keras.regularizers.L1L2(config.l1, config.l2) if (config.l1 or config.l2) else None
-    norm = keras.layers.Normalization(name="normalize")
-    norm.adapt(x_train)
+    variance = x_train.var(axis=0)
+    # A column constant in training (a blank pixel) keeps its scale instead of dividing by ~0.
+    variance = np.where(variance > 1e-8, variance, 1.0)
+    norm = keras.layers.Normalization(mean=x_train.mean(axis=0), variance=variance, name="normalize")
     inputs = keras.Input(shape=(x_train.shape[1],), name="features")
     h = norm(inputs)
     for i, (units, activation) in enumerate(zip(config.hidden_units, config.layer_activations), start=1):

@@ -207,5 +207,6 @@ def lab_page(lab_name, views, inputs=None, code=None):
     if config is not None:
         with st.expander("Share these settings"):
             st.caption("The address bar already holds the settings; this link restores them.")
-            st.code(f"{st.context.url.split('?')[0]}?{share_query(config)}", language=None)
+            base = (st.context.url or "").split("?")[0]
+            st.code(f"{base}?{share_query(config)}", language=None)
     history_view(runs)

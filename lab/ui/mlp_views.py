@@ -6,7 +6,7 @@ import streamlit as st
 from lab import charts
 from lab.configs.base import specs
 from lab.configs.mlp import MLPConfig
-from lab.data import load_mlp_data, read_csv
+from lab.data import csv_columns, load_mlp_data, read_csv
 
 INTRO = (
     "A multilayer perceptron passes its input through layers of neurons: each computes a weighted sum "
@@ -28,7 +28,7 @@ SUGGESTED = {
 
 
 def _csv_input(values):
-    """The CSV upload and target column; returns (values, upload bytes or None)."""
+    """The CSV upload and its target column; returns (values, upload bytes or None)."""
     if values["dataset"] != "csv":
         return values, None
     uploaded = st.sidebar.file_uploader("Your CSV file", type=["csv"], key="mlp_csv", help="A header row, numeric feature columns and a target column.")
@@ -37,7 +37,9 @@ def _csv_input(values):
         return values, None
     content = uploaded.getvalue()
     try:
-        features, target = read_csv(content, values["target"])
+        columns = csv_columns(content)
+        target = st.sidebar.selectbox("Column to predict", columns, index=len(columns) - 1, key="mlp_csv_target")
+        features, target = read_csv(content, target)
     except ValueError as err:
         st.error(f"This CSV file cannot be used: {err}")
         return values, None

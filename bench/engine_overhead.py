@@ -1,0 +1,215 @@
+"""Engine overhead: a training through the app's engine vs a plain `model.fit`.
+
+The app trains through `lab.training.TrainingJob`: a background thread whose
+`LiveCallback` converts every batch's loss, checks for divergence, takes live
+snapshots (about once a second) and re-diagnoses the loss curve (every epoch and
+about twice a second). This benchmark prices that live machinery against the
+same model trained with a bare `model.fit(...)`.
+
+Both variants build the model with the lab's own `build(config, data)`, after
+seeding, outside the timed region, and time the `fit` call alone:
+
+- engine: `TrainingJob(...).start().wait()`, with the lab's `build` wrapped so
+  that the model's `fit` is timed from inside the job (same callbacks, same
+  thread as in the app). The job's `wall_seconds` (build + fit + final snapshot,
+  metrics, diagnosis and model save) is printed as well, for reference.
+- plain: `setup.model.fit(setup.x, setup.y, validation_data=..., batch_size=...,
+  epochs=..., shuffle=True, verbose=0)` in a background thread (like the engine).
+
+Runs are interleaved engine / plain / engine / plain ... after one warm-up of
+each, and the ratio is the median of the per-pair ratios.
+
+Usage:
+
+```
+python -m bench.engine_overhead [--repeats 5]
+```
+"""
+
+import argparse
+import contextlib
+import dataclasses
+import os
+import statistics
+import threading
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+CONFIGS = {
+    "moons default, 60 epochs": dict(epochs=60),
+    "digits 128x128, 30 epochs, batch 32": dict(dataset="digits", hidden_units=(128, 128), epochs=30, batch_size=32),
+}
+GOAL = 1.05
+
+
+def timed_fit_lab(lab, timings):
+    """A copy of `lab` whose models record how long their `fit` call takes.
+
+    Args:
+        lab: a `LabSpec`.
+        timings: a list; each `fit` appends its duration in seconds.
+
+    Returns:
+        A `LabSpec` that builds the same models as `lab`.
+    """
+
+    def build(config, data):
+        setup = lab.build(config, data)
+        fit = setup.model.fit
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fit(*args, **kwargs)
+            finally:
+                timings.append(time.perf_counter() - start)
+
+        setup.model.fit = timed
+        return setup
+
+    return dataclasses.replace(lab, build=build)
+
+
+HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_epoch_end", "_diagnose", "take_snapshot")
+
+
+@contextlib.contextmanager
+def hook_timer(cls, names=HOOKS):
+    """Times calls to some methods of `cls` while the context is open.
+
+    Args:
+        cls: the class to instrument (`LiveCallback`); it is restored on exit.
+        names: the method names.
+
+    Yields:
+        `{name: [calls, seconds]}`, filled in as the methods run. Nested calls
+        count in both (a diagnosis from `on_epoch_end` counts in both rows).
+    """
+    totals = {name: [0, 0.0] for name in names}
+    originals = {name: getattr(cls, name) for name in names}
+
+    def wrap(name, method):
+        def timed(self, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                totals[name][0] += 1
+                totals[name][1] += time.perf_counter() - start
+
+        return timed
+
+    for name, method in originals.items():
+        setattr(cls, name, wrap(name, method))
+    try:
+        yield totals
+    finally:
+        for name, method in originals.items():
+            setattr(cls, name, method)
+
+
+def engine_once(lab, config, data):
+    """Trains through the app's engine; returns `(fit seconds, job wall_seconds)`."""
+    from lab.training import JobQueue, TrainingJob
+
+    timings = []
+    job = TrainingJob(timed_fit_lab(lab, timings), config, data, number=1, queue=JobQueue(1))
+    run = job.start().wait()
+    if run.status != "completed":
+        raise RuntimeError(f"engine run ended {run.status}: {run.message}")
+    return timings[0], run.wall_seconds
+
+
+def plain_once(lab, config, data):
+    """Trains the same model with a bare `model.fit`; returns the fit seconds."""
+    import keras
+
+    result = {}
+
+    def main():
+        keras.utils.set_random_seed(config.seed)
+        setup = lab.build(config, data)
+        start = time.perf_counter()
+        setup.model.fit(
+            setup.x, setup.y, validation_data=setup.validation_data, batch_size=setup.batch_size,
+            epochs=config.epochs, shuffle=True, verbose=0,
+        )
+        result["seconds"] = time.perf_counter() - start
+
+    thread = threading.Thread(target=main, name="plain-fit")
+    thread.start()
+    thread.join()
+    return result["seconds"]
+
+
+def measure(name, overrides, repeats):
+    """Interleaved engine / plain timings of one config; returns a result dict."""
+    from lab.registry import get_lab
+
+    lab = get_lab("mlp")
+    config = lab.config_cls(**overrides)
+    data = lab.load_data(config)
+    engine_once(lab, config, data)  # warm-up
+    plain_once(lab, config, data)
+    engine, wall, plain = [], [], []
+    for _ in range(repeats):
+        fit_s, wall_s = engine_once(lab, config, data)
+        engine.append(fit_s)
+        wall.append(wall_s)
+        plain.append(plain_once(lab, config, data))
+    from lab.training import LiveCallback
+
+    with hook_timer(LiveCallback) as hooks:  # one more, instrumented, engine run
+        hooked_fit_s, _ = engine_once(lab, config, data)
+    ratios = [e / p for e, p in zip(engine, plain)]
+    steps = -(-len(data.x_train) // config.batch_size) * config.epochs
+    return {
+        "config": name,
+        "steps": steps,
+        "engine_s": statistics.median(engine),
+        "plain_s": statistics.median(plain),
+        "ratio": statistics.median(ratios),
+        "ratio_min": min(ratios),
+        "ratio_max": max(ratios),
+        "engine_wall_s": statistics.median(wall),
+        "hooks": hooks,
+        "hooked_fit_s": hooked_fit_s,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.engine_overhead", description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="measured engine/plain pairs per config (default 5)")
+    parser.add_argument("--only", choices=list(CONFIGS), help="measure one config")
+    args = parser.parse_args(argv)
+    print(f"fit time only (model build excluded), median of {args.repeats} interleaved pairs after one warm-up each")
+    header = f"{'config':38s} {'steps':>6s} {'engine s':>9s} {'plain s':>8s} {'ratio':>6s} {'(min-max)':>12s} {'job wall s':>11s}"
+    print(header)
+    print("-" * len(header))
+    results = []
+    for name, overrides in CONFIGS.items():
+        if args.only and name != args.only:
+            continue
+        r = measure(name, overrides, args.repeats)
+        results.append(r)
+        print(
+            f"{r['config']:38s} {r['steps']:6d} {r['engine_s']:9.2f} {r['plain_s']:8.2f} {r['ratio']:6.3f} "
+            f"{r['ratio_min']:5.2f}-{r['ratio_max']:<5.2f} {r['engine_wall_s']:11.2f}",
+            flush=True,
+        )
+    print("\ntime inside LiveCallback (one extra, instrumented engine run per config; nested calls count twice)")
+    for r in results:
+        print(f"  {r['config']} (fit {r['hooked_fit_s']:.2f} s)")
+        for name, (calls, seconds) in r["hooks"].items():
+            per = 1000 * seconds / calls if calls else 0.0
+            print(f"    {name:22s} {calls:6d} calls {seconds:7.3f} s {per:8.3f} ms/call {100 * seconds / r['hooked_fit_s']:5.1f}% of fit")
+    worst = max(r["ratio"] for r in results)
+    print(f"goal: ratio <= {GOAL}; worst ratio today {worst:.3f} ({'met' if worst <= GOAL else 'not met'})")
+    print("ratio: median of per-pair engine/plain fit times. job wall s: the engine's run.wall_seconds "
+          "(build + fit + final snapshot, metrics, diagnosis, model save).")
+    return results
+
+
+if __name__ == "__main__":
+    main()
