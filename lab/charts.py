@@ -162,7 +162,7 @@ def boundary_chart(boundary, x, y, class_names):
     regions = alt.Chart(grid).mark_rect().encode(
         x=x_enc, x2="x1b:Q", y=y_enc, y2="x2b:Q",
         color=alt.Color("cls:N", title="class", scale=color_scale),
-        opacity=alt.Opacity("p:Q", scale=alt.Scale(domain=[0.5 if len(class_names) == 2 else 0.3, 1], range=[0.08, 0.45]), legend=None),
+        opacity=alt.Opacity("p:Q", scale=alt.Scale(domain=[1 / len(class_names), 1], range=[0.05, 0.5]), legend=None),
         tooltip=[alt.Tooltip("cls:N", title="predicted"), alt.Tooltip("p:Q", title="probability", format=".2f")],
     )
     points = pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "cls": [class_names[c] for c in y]})
@@ -186,7 +186,7 @@ def confusion_chart(matrix, class_names):
         [{"true": class_names[i], "predicted": class_names[j], "count": matrix[i][j]} for i in range(n) for j in range(n)]
     )
     base = alt.Chart(frame).encode(
-        x=alt.X("predicted:N", sort=list(class_names), title="predicted class"),
+        x=alt.X("predicted:N", sort=list(class_names), title="predicted class", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("true:N", sort=list(class_names), title="true class"),
     )
     cells = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None), tooltip=["true", "predicted", "count"])
@@ -200,9 +200,9 @@ def gradient_chart(gradients):
     frame = frame[frame["mean_abs_gradient"] > 0]
     return (
         alt.Chart(frame)
-        .mark_bar(color="#6a51a3")
+        .mark_line(color="#6a51a3", point=alt.OverlayMarkDef(size=60, color="#6a51a3"))
         .encode(
-            x=alt.X("layer:N", sort=list(frame["layer"]), title="layer (input side → output)"),
+            x=alt.X("layer:N", sort=list(frame["layer"]), title="layer (input side → output)", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("mean_abs_gradient:Q", scale=alt.Scale(type="log"), title="mean |dLoss/dW| (log scale)"),
             tooltip=["layer", alt.Tooltip("mean_abs_gradient:Q", format=".3g")],
         )

@@ -11,15 +11,8 @@ import textwrap
 
 from lab import data as lab_data
 from models.mlp import choose_head
+from models.optimizers import make_optimizer
 
-OPTIMIZERS = {
-    "sgd": "keras.optimizers.SGD(learning_rate=LEARNING_RATE)",
-    "momentum": "keras.optimizers.SGD(learning_rate=LEARNING_RATE, momentum=0.9)",
-    "rmsprop": "keras.optimizers.RMSprop(learning_rate=LEARNING_RATE)",
-    "adam": "keras.optimizers.Adam(learning_rate=LEARNING_RATE)",
-    "adagrad": "keras.optimizers.Adagrad(learning_rate=LEARNING_RATE)",
-    "adadelta": "keras.optimizers.Adadelta(learning_rate=LEARNING_RATE)",
-}
 # The calls of `lab.data._toy`; the lab's own generators are copied into the script.
 OWN_TOYS = ("xor", "spirals", "sine")
 TOYS = {
@@ -30,8 +23,14 @@ TOYS = {
     "spirals": "make_spirals(N_SAMPLES, NOISE, np.random.RandomState(SEED))",
     "sine": "make_sine(N_SAMPLES, NOISE, np.random.RandomState(SEED))",
 }
-CLASSES = "# Classes become the indices 0, 1, ... of their sorted labels.\nclasses, y = np.unique(y_raw, return_inverse=True)\n"
-STANDARDISE = "# Standardised targets (mean 0, std 1) keep the loss on a readable scale.\ny = (y_raw - y_raw.mean()) / y_raw.std()\n"
+CLASSES = """\
+# Classes become the indices 0, 1, ... of their sorted labels.
+classes, y = np.unique(y_raw, return_inverse=True)
+"""
+STANDARDISE = """\
+# Standardised targets (mean 0, std 1) keep the loss on a readable scale.
+y = (y_raw - y_raw.mean()) / y_raw.std()
+"""
 ONE_HOT = 'y_train, y_val = (keras.utils.to_categorical(t, OUTPUT_UNITS).astype("float32") for t in (y_train, y_val))'
 COLUMN = 'y_train, y_val = (t.astype("float32").reshape(-1, 1) for t in (y_train, y_val))'
 CSV = f'''frame = pd.read_csv(CSV_PATH)
@@ -59,6 +58,13 @@ def _literal(value):
     return json.dumps(value) if isinstance(value, (str, list)) else repr(value)
 
 
+def optimizer_code(name):
+    """The Keras expression of the lab's optimizer `name`, read off `make_optimizer`."""
+    optimizer = make_optimizer(name, 0.01)
+    momentum = f", momentum={optimizer.momentum}" if getattr(optimizer, "momentum", 0) else ""
+    return f"keras.optimizers.{type(optimizer).__name__}(learning_rate=LEARNING_RATE{momentum})"
+
+
 def _hyperparameters(config):
     """The named settings at the top of the script, one `NAME = value` line each."""
     names = {"SEED": config.seed}
@@ -84,33 +90,42 @@ def _head(config):
         its code is a table of the head for each task and `head` is None.
     """
     if config.dataset == "csv":
-        heads = {task: choose_head(task, 3, config.loss, config.output_activation) for task in ("binary", "multiclass", "regression")}
-        rows = "".join(f"    {_literal(t)}: ({_literal(h.activation)}, {_literal(h.loss)}, {h.one_hot}),\n" for t, h in heads.items())
-        return f"# The output layer for each task your file may hold: (activation, loss, one-hot targets).\nHEADS = {{\n{rows}}}", None
+        rows = ""
+        for task in ("binary", "multiclass", "regression"):
+            h = choose_head(task, 3, config.loss, config.output_activation)
+            rows += f"    {_literal(task)}: ({_literal(h.activation)}, {_literal(h.loss)}, {h.one_hot}),\n"
+        why = "# The output layer for each task your file may hold: (activation, loss, one-hot targets).\n"
+        return f"{why}HEADS = {{\n{rows}}}", None
     data = lab_data.load_mlp_data(config)
     head = choose_head(data.task, data.n_classes, config.loss, config.output_activation)
     activation_note = f"  # auto: suits {head.loss}" if config.output_activation == "auto" else ""
     loss_note = f"  # auto for a {data.task} task" if config.loss == "auto" else ""
     notes = "".join(textwrap.fill(w, 88, initial_indent="# Note: ", subsequent_indent="# ") + "\n" for w in head.warnings)
-    return (f"{notes}OUTPUT_UNITS = {head.units}\nOUTPUT_ACTIVATION = {_literal(head.activation)}{activation_note}\n"
-            f"LOSS = {_literal(head.loss)}{loss_note}"), head
+    code = (
+        f"{notes}OUTPUT_UNITS = {head.units}\n"
+        f"OUTPUT_ACTIVATION = {_literal(head.activation)}{activation_note}\n"
+        f"LOSS = {_literal(head.loss)}{loss_note}"
+    )
+    return code, head
 
 
 def _data(config, head):
     """Code that builds x_train, y_train, x_val, y_val as `lab.data.load_mlp_data` does."""
     name = config.dataset
+    split = "x_train, x_val, y_train, y_val = train_test_split(\n    x, y, test_size=VAL_SPLIT, random_state=SEED{}\n)\n"
     if name == "csv":
-        code, stratify = CSV, "stratify"
+        code = CSV + split.format(", stratify=stratify")
     else:
-        if name in TOYS:
-            own = inspect.getsource(getattr(lab_data, f"make_{name}")) + "\n" if name in OWN_TOYS else ""
-            code = own + f"x, y_raw = {TOYS[name]}\n"
+        if name in OWN_TOYS:
+            code = inspect.getsource(getattr(lab_data, f"make_{name}")) + f"\nx, y_raw = {TOYS[name]}\n"
+        elif name in TOYS:
+            code = f"x, y_raw = {TOYS[name]}\n"
         else:
             code = f"bunch = datasets.load_{name}()\nx, y_raw = bunch.data, bunch.target\n"
-        code += CLASSES + "# Stratifying keeps each class's share the same in both parts.\n" if head.classify else STANDARDISE
-        stratify = "y" if head.classify else None
-    code += f"x_train, x_val, y_train, y_val = train_test_split(\n    x, y, test_size=VAL_SPLIT, random_state=SEED"
-    code += f", stratify={stratify}\n)\n" if stratify else "\n)\n"
+        if head.classify:
+            code += CLASSES + "# Stratifying keeps each class's share the same in both parts.\n" + split.format(", stratify=y")
+        else:
+            code += STANDARDISE + split.format("")
     if head is None:
         code += f"if ONE_HOT:\n    {ONE_HOT}\nelse:\n    {COLUMN}\n"
     elif head.one_hot:
@@ -195,7 +210,7 @@ outputs = keras.layers.Dense(
 )(h)
 model = keras.Model(inputs, outputs, name="mlp")
 model.compile(
-    optimizer={OPTIMIZERS[config.optimizer]},
+    optimizer={optimizer_code(config.optimizer)},
     loss=LOSS,
     metrics={metrics},
 )

@@ -41,8 +41,8 @@ def class_probability_grid(model, data, head, size=GRID):
     """The predicted class and its probability over a grid covering 2-D inputs.
 
     Returns:
-        dict with `x1`, `x2` (flattened grid coordinates), `p` (probability of
-        class 1 for binary tasks, else of the predicted class) and `cls`.
+        dict with `x1`, `x2` (flattened grid coordinates), `cls` (the predicted
+        class) and `p` (its probability).
     """
     x = np.concatenate([data.x_train, data.x_val])
     lo, hi = x.min(axis=0), x.max(axis=0)
@@ -51,11 +51,8 @@ def class_probability_grid(model, data, head, size=GRID):
     grid = np.stack([g1.ravel(), g2.ravel()], axis=1).astype("float32")
     p = np.asarray(model(grid, training=False))
     if p.shape[1] == 1:
-        prob, cls = p[:, 0], (p[:, 0] > 0.5).astype(int)
-    elif data.n_classes == 2:
-        prob, cls = p[:, 1], p.argmax(axis=1)
-    else:
-        prob, cls = p.max(axis=1), p.argmax(axis=1)
+        p = np.concatenate([1 - p, p], axis=1)
+    prob, cls = p.max(axis=1), p.argmax(axis=1)
     return {"x1": grid[:, 0].tolist(), "x2": grid[:, 1].tolist(), "p": prob.tolist(), "cls": cls.tolist()}
 
 

@@ -14,7 +14,8 @@ from lab.training import QUEUE, TrainingJob
 from lab.ui.page import page_setup
 from lab.ui.widgets import config_widgets, share_query, sync_query_params
 
-REDRAW_S = 0.5
+LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second
+VIEWS_REDRAW_S = 2.0  # the lab's own views (heavier charts; snapshots come about once a second)
 LABEL_WORDS = {
     "healthy": (":green[:material/check_circle:]", "Healthy"),
     "still_learning": (":blue[:material/trending_down:]", "Still learning"),
@@ -53,15 +54,17 @@ def _start(lab, config, upload, runs, jobs):
 
 
 def _controls(lab, config, upload, runs, jobs):
+    """Train / Stop. Clicks are handled before the buttons are drawn, so both show the new state."""
     job = jobs.get(lab.name)
-    active = job is not None and not job.done
-    left, right, info = st.columns([1, 1, 4])
-    if left.button("Train", key="train", type="primary", disabled=active or config is None, icon=":material/play_arrow:"):
+    if st.session_state.get("train") and config is not None and (job is None or job.done):
         _start(lab, config, upload, runs, jobs)
         job = jobs.get(lab.name)
-        active = job is not None and not job.done
-    if right.button("Stop", key="stop", disabled=not active, icon=":material/stop:"):
+    if st.session_state.get("stop") and job is not None:
         job.stop()
+    active = job is not None and not job.done
+    left, right, info = st.columns([1, 1, 4])
+    left.button("Train", key="train", type="primary", disabled=active or config is None, icon=":material/play_arrow:")
+    right.button("Stop", key="stop", disabled=not active or job.stop_requested, icon=":material/stop:")
     if active and config is not None and config.learning_rate != job.requested_lr:
         job.set_learning_rate(config.learning_rate)
         job.requested_lr = config.learning_rate
@@ -108,9 +111,9 @@ def diagnosis_view(run):
 
 
 def _loss_panel(lab_name, run, earlier):
-    c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
+    c1, c2, c3, c4 = st.columns([1.3, 1.3, 2, 2], vertical_alignment="center")
     log_scale = c1.toggle("Log scale", key=f"{lab_name}_log")
-    batches = c2.toggle("Each batch", value=True, key=f"{lab_name}_batches", help="Draw every batch's own loss (light line).")
+    batches = c2.toggle("Batches", value=True, key=f"{lab_name}_batches")
     smoothing = c3.slider("Smoothing", 0.0, 0.99, 0.8, 0.01, key=f"{lab_name}_smoothing", help="Exponential smoothing of the batch loss (dark line).")
     chosen = c4.multiselect("Overlay earlier runs", [r.label for r in earlier], default=[r.label for r in earlier[-3:]], key=f"{lab_name}_overlay")
     overlay = [r for r in earlier if r.label in chosen]
@@ -120,24 +123,27 @@ def _loss_panel(lab_name, run, earlier):
                "Purple dashes: live learning-rate changes.")
 
 
-def _live_panel(lab, views, runs, jobs):
+def _loss_panel_live(lab, runs, jobs):
     job = jobs.get(lab.name)
     if job is None:
         st.info("Pick the settings on the left and press **Train**. The loss appears here as it falls.")
         return
     run = job.run
     _progress(job)
-    if not run.history and not run.batch_loss:
-        return
-    chart_col, side_col = st.columns([3, 2])
-    with chart_col:
-        _loss_panel(lab.name, run, [r for r in runs if r is not run and r.history])
-    with side_col:
-        diagnosis_view(run)
-    views(run, job.data)
+    if run.history or run.batch_loss:
+        chart_col, side_col = st.columns([3, 2])
+        with chart_col:
+            _loss_panel(lab.name, run, [r for r in runs if r is not run and r.history])
+        with side_col:
+            diagnosis_view(run)
     if run.ended and st.session_state.get("_finalized") != id(run):
         st.session_state["_finalized"] = id(run)
         st.rerun()
+
+
+def _views_live(job, views):
+    if job is not None and job.run.snapshot:
+        views(job.run, job.data)
 
 
 def history_view(runs):
@@ -194,7 +200,8 @@ def lab_page(lab_name, views, inputs=None, code=None):
     runs, jobs = _session(lab_name)
     job = _controls(lab, config, upload, runs, jobs)
     active = job is not None and not job.done
-    st.fragment(run_every=REDRAW_S if active else None)(_live_panel)(lab, views, runs, jobs)
+    st.fragment(run_every=LOSS_REDRAW_S if active else None)(_loss_panel_live)(lab, runs, jobs)
+    st.fragment(run_every=VIEWS_REDRAW_S if active else None)(_views_live)(job, views)
     if job is not None:
         downloads_view(job.run, lab_name)
         if job.run.summary:

@@ -95,7 +95,9 @@ def _layer_editor(prefix, units_spec, act_spec, units, acts):
         left, right = st.columns(2)
         widths.append(left.number_input(f"Layer {i + 1} width", int(units_spec.min), int(units_spec.max), key=w_key, help=units_spec.help))
         activations.append(right.selectbox(f"Layer {i + 1} activation", act_spec.choices, key=a_key, help=act_spec.help))
-    return tuple(widths), tuple(activations) or (acts[0],)
+    if len(set(activations)) <= 1:  # one activation for every layer is written once
+        return tuple(widths), (activations[0] if activations else acts[0],)
+    return tuple(widths), tuple(activations)
 
 
 def config_widgets(config_cls, prefix, container=None):
