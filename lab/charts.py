@@ -194,17 +194,30 @@ def confusion_chart(matrix, class_names):
     return alt.layer(cells, text).properties(title="Confusion matrix (validation)", height=max(200, 28 * n))
 
 
-def gradient_chart(gradients):
-    """Mean |gradient| of each layer's weights, input side on the left, log scale."""
-    frame = pd.DataFrame(gradients)
+def gradient_chart(gradients, initial=None, epoch=None):
+    """Mean |gradient| of each layer's weights, input side on the left, log scale.
+
+    Args:
+        gradients: `[{"layer", "mean_abs_gradient"}, ...]` now.
+        initial: the same before training, drawn dashed for comparison.
+        epoch: the epoch `gradients` was measured at (for the legend).
+    """
+    now = f"after epoch {epoch}" if epoch else "now"
+    parts = [pd.DataFrame(gradients).assign(when=now)]
+    if initial and epoch:
+        parts.insert(0, pd.DataFrame(initial).assign(when="before training"))
+    frame = pd.concat(parts, ignore_index=True)
     frame = frame[frame["mean_abs_gradient"] > 0]
+    order = list(dict.fromkeys(frame["layer"]))
     return (
         alt.Chart(frame)
-        .mark_line(color="#6a51a3", point=alt.OverlayMarkDef(size=60, color="#6a51a3"))
+        .mark_line(point=alt.OverlayMarkDef(size=60))
         .encode(
-            x=alt.X("layer:N", sort=list(frame["layer"]), title="layer (input side → output)", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("layer:N", sort=order, title="layer (input side → output)", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("mean_abs_gradient:Q", scale=alt.Scale(type="log"), title="mean |dLoss/dW| (log scale)"),
-            tooltip=["layer", alt.Tooltip("mean_abs_gradient:Q", format=".3g")],
+            color=alt.Color("when:N", title=None, scale=alt.Scale(domain=["before training", now], range=["#bcbddc", "#54278f"]), legend=alt.Legend(orient="bottom")),
+            strokeDash=alt.StrokeDash("when:N", scale=alt.Scale(domain=["before training", now], range=[[4, 3], [1, 0]]), legend=None),
+            tooltip=["when", "layer", alt.Tooltip("mean_abs_gradient:Q", format=".3g")],
         )
         .properties(title="Gradient size per layer", height=300)
     )

@@ -38,6 +38,7 @@ class Run:
         batch_position: where each batch sits, in epochs (0.5 = half way through epoch 1).
         lr_changes: `{"epoch": position, "learning_rate": value}` for each live change.
         snapshot: the latest lab-specific live views (computed in the training thread).
+        first_snapshot: the same views of the untrained model (epoch 0).
         metrics: the final lab-specific metrics.
         diagnosis: the latest diagnosis of the loss curve.
         message: what happened, in words (why it failed or diverged).
@@ -57,6 +58,7 @@ class Run:
     batch_position: list = dataclasses.field(default_factory=list)
     lr_changes: list = dataclasses.field(default_factory=list)
     snapshot: dict = dataclasses.field(default_factory=dict)
+    first_snapshot: dict = dataclasses.field(default_factory=dict)
     metrics: dict = dataclasses.field(default_factory=dict)
     diagnosis: dict = dataclasses.field(default_factory=dict)
     message: str = ""

@@ -94,6 +94,11 @@ class LiveCallback(keras.callbacks.Callback):
         self._last_snapshot = 0.0
         self._last_diagnosis = 0.0
 
+    def on_train_begin(self, logs=None):
+        if self.job.snapshot_fn:
+            self.take_snapshot()  # the untrained model: views show something at once
+            self.run.first_snapshot = self.run.snapshot
+
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
         self._prev_mean = 0.0
@@ -136,7 +141,7 @@ class LiveCallback(keras.callbacks.Callback):
         row["seconds"] = round(self.run.wall_seconds, 3)
         self.run.history.append(row)
         bad = [k for k in ("loss", "val_loss") if k in row and not math.isfinite(row[k])]
-        if bad and self.run.status != "diverged":
+        if bad and not self.job.divergence:
             what = "validation loss" if bad[0] == "val_loss" else "training loss"
             self.job.diverged(f"the {what} became {row[bad[0]]} in epoch {epoch + 1}")
             self.model.stop_training = True
@@ -154,10 +159,10 @@ class LiveCallback(keras.callbacks.Callback):
         self._last_diagnosis = time.monotonic()
 
 
-def diagnose_run(run):
-    """Diagnoses a run's loss curve (partial or finished)."""
+def diagnose_run(run, finished=False):
+    """Diagnoses a run's loss curve, partial (live) or finished."""
     return diagnosis.diagnose_history(
-        list(run.history), list(run.batch_loss), epochs_planned=run.epochs_planned
+        list(run.history), list(run.batch_loss), epochs_planned=None if finished else run.epochs_planned
     )
 
 
@@ -181,6 +186,7 @@ class TrainingJob:
         self._stop = threading.Event()
         self._lr_lock = threading.Lock()
         self._pending_lr = None
+        self.divergence = ""
         self._thread = threading.Thread(target=self._main, name=f"train-{lab.name}-{number}", daemon=True)
 
     def start(self):
@@ -206,8 +212,8 @@ class TrainingJob:
         return value
 
     def diverged(self, why):
-        self.run.status = "diverged"
-        self.run.message = why
+        """Records why the loss blew up; the run ends with status `diverged`."""
+        self.divergence = why
 
     def queue_position(self):
         return self.queue.position(self)
@@ -224,22 +230,29 @@ class TrainingJob:
     def _main(self):
         run = self.run
         if not self.queue.acquire(self):
-            run.status, run.ended_at = "stopped", time.time()
+            self._end("stopped")
             return
         try:
             run.status = "running"
             run.train_started_at = time.time()
-            self._train()
+            self._end(self._train())
         except ValueError as err:
-            run.status, run.message, run.invalid = "failed", str(err), True
+            run.invalid = True
+            self._end("failed", str(err))
         except Exception as err:  # a failure must end the run, never the app
-            run.status, run.message = "failed", f"{type(err).__name__}: {err}"
             traceback.print_exc()
+            self._end("failed", f"{type(err).__name__}: {err}")
         finally:
-            run.ended_at = time.time()
             self.queue.release(self)
 
+    def _end(self, status, message=""):
+        """Sets the final status last, once everything the page shows is ready."""
+        self.run.ended_at = time.time()
+        self.run.message = message or self.divergence
+        self.run.status = status
+
     def _train(self):
+        """Builds and fits the model; returns the final status."""
         run, config = self.run, self.run.config
         keras.utils.set_random_seed(config.seed)
         setup = self.lab.build(config, self.data)
@@ -258,13 +271,14 @@ class TrainingJob:
             setup.x, setup.y, validation_data=setup.validation_data, batch_size=setup.batch_size,
             epochs=config.epochs, shuffle=True, verbose=0, callbacks=[callback],
         )
-        if run.status == "running":
-            run.status = "stopped" if self.stop_requested else "completed"
         if run.history and self.snapshot_fn and run.snapshot.get("epoch") != len(run.history):
             callback.take_snapshot()
         run.metrics = self.lab.metrics(setup, run)
-        run.diagnosis = diagnose_run(run)
+        run.diagnosis = diagnose_run(run, finished=True)
         run.model_bytes = model_to_bytes(setup.model)
+        if self.divergence:
+            return "diverged"
+        return "stopped" if self.stop_requested else "completed"
 
 
 def model_summary(model):

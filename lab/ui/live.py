@@ -81,7 +81,7 @@ def _progress(job):
         st.info(f"Waiting for a free training slot: number {position} in the queue "
                 f"({QUEUE.running} of {QUEUE.max_jobs} slots busy on this server).")
         return
-    epoch = min(run.epochs_planned, int(run.position) + (0 if run.ended else 1))
+    epoch = len(run.history) if run.ended else min(run.epochs_planned, int(run.position) + 1)
     left = run.seconds_left()
     eta = f" · about {left:.0f} s left" if left is not None and not run.ended else ""
     text = f"{run.label} · {run.status_words()} · epoch {epoch} of {run.epochs_planned} · {run.wall_seconds:.1f} s{eta}"

@@ -107,10 +107,11 @@ def mlp_views(run, data):
     left, right = st.columns(2)
     with left:
         if "gradients" in snap:
-            st.altair_chart(charts.gradient_chart(snap["gradients"]), width="stretch")
-            st.caption("How strongly the loss pulls on each layer's weights. In a deep `sigmoid` network the bars "
-                       "shrink towards the input: the sigmoid's slope is at most 0.25, so the gradient shrinks layer by "
-                       "layer (vanishing gradients). `relu` and `elu` keep it.")
+            initial = run.first_snapshot.get("gradients")
+            st.altair_chart(charts.gradient_chart(snap["gradients"], initial, snap["epoch"]), width="stretch")
+            st.caption("How strongly the loss pulls on each layer's weights. In a deep `sigmoid` network the "
+                       "gradient shrinks layer by layer towards the input, since the sigmoid's slope is at most 0.25 "
+                       "(vanishing gradients); the early layers then barely learn. `relu` and `elu` keep it.")
     with right:
         if "confusion" in snap and "boundary" in snap:
             st.altair_chart(charts.confusion_chart(snap["confusion"], data.class_names), width="stretch")

@@ -88,7 +88,7 @@ def test_nan_loss_ends_with_status_diverged():
     assert not callback.model.stop_training
     callback.on_train_batch_end(1, {"loss": float("nan")})
     assert callback.model.stop_training
-    assert job.run.status == "diverged" and "became nan in epoch 1" in job.run.message
+    assert "became nan in epoch 1" in job.divergence
 
 
 def test_parameter_cap_fails_with_a_clear_invalid_message(monkeypatch):
