@@ -186,6 +186,7 @@ class TrainingJob:
         self._stop = threading.Event()
         self._lr_lock = threading.Lock()
         self._pending_lr = None
+        self.learning_rate = config.learning_rate  # the latest one asked for
         self.divergence = ""
         self._thread = threading.Thread(target=self._main, name=f"train-{lab.name}-{number}", daemon=True)
 
@@ -204,7 +205,7 @@ class TrainingJob:
     def set_learning_rate(self, value):
         """Changes the learning rate at the next batch."""
         with self._lr_lock:
-            self._pending_lr = float(value)
+            self._pending_lr = self.learning_rate = float(value)
 
     def take_learning_rate(self):
         with self._lr_lock:

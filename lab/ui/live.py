@@ -48,7 +48,6 @@ def _start(lab, config, upload, runs, jobs):
         st.error("The data could not be prepared." + ("" if _hosted() else f" ({type(err).__name__}: {err})"))
         return
     job = TrainingJob(lab, config, data, number=len(runs) + 1).start()
-    job.requested_lr = config.learning_rate
     jobs[lab.name] = job
     runs.append(job.run)
 
@@ -65,9 +64,8 @@ def _controls(lab, config, upload, runs, jobs):
     left, right, info = st.columns([1, 1, 4])
     left.button("Train", key="train", type="primary", disabled=active or config is None, icon=":material/play_arrow:")
     right.button("Stop", key="stop", disabled=not active or job.stop_requested, icon=":material/stop:")
-    if active and config is not None and config.learning_rate != job.requested_lr:
+    if active and config is not None and config.learning_rate != job.learning_rate:
         job.set_learning_rate(config.learning_rate)
-        job.requested_lr = config.learning_rate
         info.info(f"Learning rate changed to {config.learning_rate:g}: it applies from the next batch (marked on the chart).")
     elif active:
         info.caption("Training runs in the background. Changes to the learning rate apply at once; other settings apply to the next run.")

@@ -1,0 +1,62 @@
+"""The MLP lab with the user's own CSV file, in a real browser: bad files explain themselves."""
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not (os.access("/usr/bin/chromium", os.X_OK) or shutil.which("chromium")),
+                       reason="Chromium is not installed (CI installs it with apt-get install chromium)"),
+]
+expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MAIN = "[data-testid='stMain']"
+EXCEPTION = "[data-testid='stException']"
+
+
+def choose_csv(page):
+    page.locator(".st-key-mlp_dataset").click()
+    page.get_by_role("option", name="csv", exact=True).click()
+    page.wait_for_selector(IDLE)
+    expect(page.locator(MAIN).get_by_text("Upload a CSV file")).to_be_visible()
+
+
+def upload(page, name, content):
+    page.locator(".st-key-mlp_csv input[type='file']").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE)
+
+
+def good_csv():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 2))
+    rows = [f"{a:.3f},{b:.3f},{'in' if a * a + b * b < 1 else 'out'}" for a, b in x]
+    return ("width,height,kind\n" + "\n".join(rows)).encode()
+
+
+def test_bad_csv_files_get_a_message_and_a_good_one_trains(lab_server, new_page):
+    page = new_page(lab_server, "/MLP?epochs=3")
+    expect(page.locator(f"{MAIN} h1").filter(has_text="Multilayer perceptron")).to_be_visible(timeout=90_000)
+    page.wait_for_selector(IDLE, timeout=90_000)
+    choose_csv(page)
+    for content, words in [
+        (b"\xff\xfe\x00\x01\x02garbage", "not UTF-8"),
+        (b"a,b,c\n" + b"1,hello,0\n" * 20, "these hold text: b"),
+        (b"a,b\n1,2\n", "at least 10 rows"),
+    ]:
+        upload(page, "bad.csv", content)
+        expect(page.locator(MAIN).get_by_text("This CSV file cannot be used")).to_be_visible()
+        expect(page.locator(MAIN).get_by_text(words)).to_be_visible()
+        assert page.locator(EXCEPTION).count() == 0
+        expect(page.locator(".st-key-train button")).to_be_disabled()
+    upload(page, "shapes.csv", good_csv())
+    expect(page.locator(MAIN).get_by_text("predicting kind from 2 columns")).to_be_visible()
+    page.locator(".st-key-train button").click()
+    expect(page.locator(f"{MAIN} [data-testid='stProgress']")).to_contain_text("Completed", timeout=90_000)
+    assert page.locator(EXCEPTION).count() == 0
