@@ -24,8 +24,8 @@ Usage:
 python -m bench.click_to_first_point [--repeats 5] [--full-runs 3] [--cold-repeats 3] [--server stock]
 ```
 
-`--server gc-freeze` or `--server no-clear` start the server through
-`bench.streamlit_server` with an experimental fix (see that module).
+`--server streamlit-cleanup` or `--server gc-freeze` start the server through
+`bench.streamlit_server` changed by an experiment (see that module).
 """
 
 import argparse
@@ -221,7 +221,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5, help="Train clicks in one session; the first is cold (default 5)")
     parser.add_argument("--full-runs", type=int, default=3, help="interleaved whole default runs: headless, one session, two sessions (default 3; 0 skips)")
     parser.add_argument("--cold-repeats", type=int, default=3, help="fresh servers per cold-start figure (default 3; 0 skips)")
-    parser.add_argument("--server", default="stock", choices=("stock", "gc-freeze", "no-clear"),
+    parser.add_argument("--server", default="stock", choices=("stock", "streamlit-cleanup", "gc-freeze"),
                         help="server variant (see bench.streamlit_server)")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):

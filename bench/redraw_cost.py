@@ -10,9 +10,9 @@ Part 1 times each chart of the MLP page, built from a finished default run:
 `build` (the `lab.charts` builder) and `convert` (Streamlit's Altair to
 Vega-Lite conversion plus the JSON it sends). Part 2 trains the default run
 through the engine alone and with a simulated viewer: a thread that builds and
-converts the same charts at the page's cadence, interleaved alone / viewer /
-alone / viewer after one warm-up of each. No browser, no websocket: a lower
-bound of what one watching session costs.
+converts the same charts at the page's cadence. Interleaved alone / viewer /
+alone / viewer ... after one warm-up of each. No browser, no websocket: a lower bound of what one
+watching session costs.
 
 Usage:
 
@@ -109,12 +109,15 @@ class Viewer:
             time.sleep(0.01)
 
 
-def train(lab, config, data, viewer):
-    """One default run through the engine; returns `(fit wall_seconds, viewer busy s)`."""
+VARIANTS = {"alone": False, "with a simulated viewer": True}  # name: viewer on
+
+
+def train(lab, config, data, variant):
+    """One default run through the engine; returns `(run.wall_seconds, viewer busy s)`."""
     from lab.training import JobQueue, TrainingJob
 
     job = TrainingJob(lab, config, data, number=1, queue=JobQueue(1))
-    if not viewer:
+    if not VARIANTS[variant]:
         return job.start().wait().wall_seconds, 0.0
     with Viewer(job) as v:
         job.start().wait()
@@ -146,19 +149,21 @@ def main(argv=None):
         print(f"{name:10s} {1000 * build:9.1f} {1000 * conv:11.1f} {1000 * (build + conv):9.1f} {100 * (build + conv) / period:17.1f}%")
     print(f"{'both':10s} {'':9s} {'':11s} {'':9s} {100 * load:17.1f}%   (charts of the finished run: the end of training)")
 
-    train(lab, config, data, False)  # warm-up
-    train(lab, config, data, True)
-    alone, viewed, busy = [], [], []
+    for variant in VARIANTS:  # warm-up
+        train(lab, config, data, variant)
+    seconds = {variant: [] for variant in VARIANTS}
+    busy = {variant: [] for variant in VARIANTS}
     for _ in range(args.repeats):
-        alone.append(train(lab, config, data, False)[0])
-        seconds, b = train(lab, config, data, True)
-        viewed.append(seconds)
-        busy.append(b)
-    ratio = statistics.median(v / a for v, a in zip(viewed, alone))
-    print(f"\ndefault run through the engine, median of {args.repeats} interleaved pairs (run.wall_seconds)")
-    print(f"  alone                     {statistics.median(alone):6.2f} s")
-    print(f"  with a simulated viewer   {statistics.median(viewed):6.2f} s   x{ratio:.2f}   "
-          f"(the viewer drew for {statistics.median(busy):.2f} s of it)")
+        for variant in VARIANTS:
+            s, b = train(lab, config, data, variant)
+            seconds[variant].append(s)
+            busy[variant].append(b)
+    print(f"\ndefault run through the engine, median of {args.repeats} interleaved rounds (run.wall_seconds)")
+    alone = seconds["alone"]
+    for variant, values in seconds.items():
+        ratio = statistics.median(v / a for v, a in zip(values, alone))
+        drew = f"(the viewer drew for {statistics.median(busy[variant]):.2f} s of it)" if VARIANTS[variant] else ""
+        print(f"  {variant:25s} {statistics.median(values):6.2f} s   x{ratio:.2f}   {drew}")
 
 
 if __name__ == "__main__":

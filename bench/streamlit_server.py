@@ -1,21 +1,18 @@
-"""Starts the app's Streamlit server, optionally with an experimental fix applied.
+"""Starts the app's Streamlit server, optionally changed by an experiment.
 
-Benchmarks only: this is how `bench.click_to_first_point --server VARIANT`
-prices a fix without editing the app. Variants:
+Benchmarks only: `bench.click_to_first_point --server VARIANT` uses it to price
+a change without editing the app. Variants:
 
-- `stock`: plain `streamlit run` (what users get).
-- `gc-freeze`: imports TensorFlow, Keras, the engine and the UI first, then
-  calls `gc.freeze()`, so the two full garbage collections Streamlit runs after
-  every script run (`runner.postScriptGC` and the `gc.collect()` inside
-  `keras.backend.clear_session()`, see below) skip the ~0.5 M long-lived objects.
-- `no-clear`: turns off Streamlit's per-run `keras.backend.clear_session()`
-  (a private hook, `script_runner._clean_problem_modules`) and
-  `runner.postScriptGC`.
-
-After every script run, fragment reruns included, Streamlit calls
-`keras.backend.clear_session()` when Keras is imported: that resets Keras'
-thread-local global state for every thread, clears TensorFlow's eager kernel
-cache and runs `gc.collect()`.
+- `stock`: the app as it is (plain `streamlit run`).
+- `streamlit-cleanup`: undoes the app's `lab.ui.page.keep_keras_session()` and
+  turns `runner.postScriptGC` back on, so Streamlit again runs
+  `keras.backend.clear_session()` (kernel-cache reset, thread-local Keras state
+  reset, `gc.collect()`) and a full `gc.collect(2)` after every script run,
+  fragment reruns included. This is what the app did before that fix.
+- `gc-freeze`: imports TensorFlow, Keras, the engine and the UI, then calls
+  `gc.freeze()`, so garbage collections skip the ~0.5 M objects that imports
+  leave behind (a full collection then takes well under 1 ms instead of
+  ~0.2-0.5 s on this machine).
 
 Usage:
 
@@ -28,25 +25,27 @@ import gc
 import os
 import sys
 
-VARIANTS = ("stock", "gc-freeze", "no-clear")
+VARIANTS = ("stock", "streamlit-cleanup", "gc-freeze")
 
 
 def apply(variant):
     """Applies `variant` (one of `VARIANTS`) to this process."""
     if variant not in VARIANTS:
         raise SystemExit(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
-    if variant == "gc-freeze":
+    if variant == "streamlit-cleanup":
+        import lab.ui.page
+
+        if not hasattr(lab.ui.page, "keep_keras_session"):
+            raise SystemExit("lab.ui.page.keep_keras_session is gone: update this variant")
+        lab.ui.page.keep_keras_session = lambda: None
+        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true"
+    elif variant == "gc-freeze":
         import lab.training  # noqa: F401  (TensorFlow and Keras)
         import lab.ui.live  # noqa: F401  (Streamlit, Altair, pandas)
         import lab.ui.mlp_views  # noqa: F401
 
         gc.collect()
         gc.freeze()
-    elif variant == "no-clear":
-        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
-        from streamlit.runtime.scriptrunner import script_runner
-
-        script_runner._clean_problem_modules = lambda: None
 
 
 def main(argv=None):

@@ -89,7 +89,7 @@ def loss_chart(run, earlier=(), log_scale=False, smoothing=0.6, show_batches=Tru
     """
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
     y = alt.Y("value:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=scale)
-    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domainMin=0))
+    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domainMin=0), axis=alt.Axis(tickMinStep=1))
     frame = _finite(loss_frame(run, smoothing, show_batches), log_scale)
     color = alt.Color(
         "series:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
@@ -133,7 +133,7 @@ def metric_chart(run, metric):
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=15))
         .encode(
-            x=alt.X("epoch:Q", title="epoch"),
+            x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
             color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["training", "validation"], range=["#08306b", "#f16913"]), legend=alt.Legend(orient="bottom")),
             tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g")],
@@ -215,9 +215,9 @@ def gradient_chart(gradients, initial=None, epoch=None):
         .encode(
             x=alt.X("layer:N", sort=order, title="layer (input side → output)", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("mean_abs_gradient:Q", scale=alt.Scale(type="log"), title="mean |dLoss/dW| (log scale)"),
-            color=alt.Color("when:N", title=None, scale=alt.Scale(domain=["before training", now], range=["#bcbddc", "#54278f"]), legend=alt.Legend(orient="bottom")),
+            color=alt.Color("when:N", title=None, scale=alt.Scale(domain=["before training", now], range=["#bcbddc", "#54278f"])),
             strokeDash=alt.StrokeDash("when:N", scale=alt.Scale(domain=["before training", now], range=[[4, 3], [1, 0]]), legend=None),
             tooltip=["when", "layer", alt.Tooltip("mean_abs_gradient:Q", format=".3g")],
         )
-        .properties(title="Gradient size per layer", height=300)
+        .properties(title="Gradient size per layer", height=320)
     )

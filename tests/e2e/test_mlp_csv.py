@@ -19,7 +19,7 @@ EXCEPTION = "[data-testid='stException']"
 
 
 def choose_csv(page):
-    page.locator(".st-key-mlp_dataset").click()
+    page.locator(".st-key-mlp_dataset").get_by_role("combobox").click()
     page.get_by_role("option", name="csv", exact=True).click()
     page.wait_for_selector(IDLE)
     expect(page.locator(MAIN).get_by_text("Upload a CSV file")).to_be_visible()
@@ -44,6 +44,8 @@ def test_bad_csv_files_get_a_message_and_a_good_one_trains(lab_server, new_page)
     page = new_page(lab_server, "/MLP?epochs=3")
     expect(page.locator(f"{MAIN} h1").filter(has_text="Multilayer perceptron")).to_be_visible(timeout=90_000)
     page.wait_for_selector(IDLE, timeout=90_000)
+    # Streamlit loads widget code lazily: wait until no placeholder (stSkeleton) is left.
+    page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")")
     choose_csv(page)
     for content, words in [
         (b"\xff\xfe\x00\x01\x02garbage", "not UTF-8"),
