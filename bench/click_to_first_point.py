@@ -14,7 +14,9 @@ Debian's Chromium. Three groups of figures:
    sessions training at once; the reference is the same run through the CLI
    (`python -m lab run mlp`, same engine, no page). Interleaved: headless, one
    session, two sessions, repeated. The ratio prices what serving the page
-   costs the training.
+   costs the training. For the one-session runs it also reports the CPU
+   seconds the server and the browser (Chromium and the Playwright driver,
+   which share this machine's cores with the server) spent (Linux `/proc`).
 3. Cold start: from launching a fresh server to the first complete render of
    the home page (`/`) and of a lab page (`/MLP`).
 
@@ -24,8 +26,8 @@ Usage:
 python -m bench.click_to_first_point [--repeats 5] [--full-runs 3] [--cold-repeats 3] [--server stock]
 ```
 
-`--server streamlit-cleanup` or `--server gc-freeze` start the server through
-`bench.streamlit_server` changed by an experiment (see that module).
+`--server streamlit-cleanup` starts the server through `bench.streamlit_server`
+with Streamlit's per-rerun Keras cleanup back on (the app before its fix).
 """
 
 import argparse
@@ -108,11 +110,42 @@ def wait_for(page, script, arg=None):
 
 
 def open_page(browser, port, path="/MLP", title="Multilayer perceptron"):
-    """A new session (its own browser context) on `path`, rendered; returns the page."""
+    """A new session (its own browser context) on `path`, rendered; returns the page.
+
+    A page that has not rendered after 2 minutes is reloaded once (a lost
+    websocket connection on a busy machine).
+    """
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.goto(f"http://127.0.0.1:{port}{path}")
-    wait_for(page, RENDERED, title)
+    try:
+        page.wait_for_function(RENDERED, arg=title, timeout=120_000, polling=20)
+    except Exception:  # playwright's TimeoutError
+        print(f"  {path} did not render in 2 minutes: reloading once", flush=True)
+        page.reload()
+        wait_for(page, RENDERED, title)
     return page
+
+
+def cpu_seconds(root):
+    """CPU seconds (user + system) used so far by process `root` and its descendants (Linux)."""
+    children, tick = {}, os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(name))
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += (int(stats[pid][11]) + int(stats[pid][12])) / tick
+        todo += children.get(pid, [])
+    return total
 
 
 def first_points(page, repeats):
@@ -175,7 +208,8 @@ def in_app(browser, repeats, runs, variant):
     """Figures 1 and 2, in one fresh server.
 
     Returns:
-        dict of lists of seconds: `first_point`, `stop_wait`, `headless`, `alone`, `two`.
+        dict of lists of seconds: `first_point`, `stop_wait`, `headless`, `alone`, `two`,
+        `server_cpu`, `browser_cpu`.
     """
     port = free_port()
     proc = start_server(port, variant)
@@ -184,10 +218,13 @@ def in_app(browser, repeats, runs, variant):
         page = open_page(browser, port)
         out = dict(zip(("first_point", "stop_wait"), first_points(page, repeats)))
         other = open_page(browser, port) if runs else None
-        out.update(headless=[], alone=[], two=[])
+        out.update(headless=[], alone=[], two=[], server_cpu=[], browser_cpu=[])
         for _ in range(runs):
             out["headless"].append(headless_run())
+            server, browser_ = cpu_seconds(proc.pid), cpu_seconds(os.getpid())
             out["alone"] += full_run([page])
+            out["server_cpu"].append(cpu_seconds(proc.pid) - server)
+            out["browser_cpu"].append(cpu_seconds(os.getpid()) - browser_ - out["server_cpu"][-1])
             out["two"] += full_run([page, other])
             print(f"  default run: headless {out['headless'][-1]:.2f} s, one session {out['alone'][-1]:.1f} s, "
                   f"two sessions {out['two'][-2]:.1f} / {out['two'][-1]:.1f} s", flush=True)
@@ -221,7 +258,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5, help="Train clicks in one session; the first is cold (default 5)")
     parser.add_argument("--full-runs", type=int, default=3, help="interleaved whole default runs: headless, one session, two sessions (default 3; 0 skips)")
     parser.add_argument("--cold-repeats", type=int, default=3, help="fresh servers per cold-start figure (default 3; 0 skips)")
-    parser.add_argument("--server", default="stock", choices=("stock", "streamlit-cleanup", "gc-freeze"),
+    parser.add_argument("--server", default="stock", choices=("stock", "streamlit-cleanup"),
                         help="server variant (see bench.streamlit_server)")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
@@ -246,6 +283,8 @@ def main(argv=None):
             # each value against the headless run of its own repetition
             ratios = [v / res["headless"][i // per] for i, v in enumerate(res[key])]
             _row(f"default run in the app, {words}", res[key], f"x{statistics.median(ratios):.2f} headless ")
+        _row("  CPU s of the server during a one-session run", res["server_cpu"])
+        _row("  CPU s of the browser during a one-session run", res["browser_cpu"])
     for path, values in cold.items():
         if values:
             _row(f"server start -> first render of {path}", values)

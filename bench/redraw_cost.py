@@ -113,15 +113,21 @@ VARIANTS = {"alone": False, "with a simulated viewer": True}  # name: viewer on
 
 
 def train(lab, config, data, variant):
-    """One default run through the engine; returns `(run.wall_seconds, viewer busy s)`."""
+    """One default run through the engine.
+
+    Returns:
+        `(run.wall_seconds, viewer busy s, process CPU s)`.
+    """
     from lab.training import JobQueue, TrainingJob
 
     job = TrainingJob(lab, config, data, number=1, queue=JobQueue(1))
+    cpu = time.process_time()
     if not VARIANTS[variant]:
-        return job.start().wait().wall_seconds, 0.0
+        job.start().wait()
+        return job.run.wall_seconds, 0.0, time.process_time() - cpu
     with Viewer(job) as v:
         job.start().wait()
-    return job.run.wall_seconds, v.busy
+    return job.run.wall_seconds, v.busy, time.process_time() - cpu
 
 
 def main(argv=None):
@@ -153,17 +159,20 @@ def main(argv=None):
         train(lab, config, data, variant)
     seconds = {variant: [] for variant in VARIANTS}
     busy = {variant: [] for variant in VARIANTS}
+    cpu = {variant: [] for variant in VARIANTS}
     for _ in range(args.repeats):
         for variant in VARIANTS:
-            s, b = train(lab, config, data, variant)
+            s, b, c = train(lab, config, data, variant)
             seconds[variant].append(s)
             busy[variant].append(b)
+            cpu[variant].append(c)
     print(f"\ndefault run through the engine, median of {args.repeats} interleaved rounds (run.wall_seconds)")
     alone = seconds["alone"]
     for variant, values in seconds.items():
         ratio = statistics.median(v / a for v, a in zip(values, alone))
         drew = f"(the viewer drew for {statistics.median(busy[variant]):.2f} s of it)" if VARIANTS[variant] else ""
-        print(f"  {variant:25s} {statistics.median(values):6.2f} s   x{ratio:.2f}   {drew}")
+        print(f"  {variant:25s} {statistics.median(values):6.2f} s   x{ratio:.2f}   "
+              f"CPU {statistics.median(cpu[variant]):5.2f} s   {drew}")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,6 @@ a change without editing the app. Variants:
   `keras.backend.clear_session()` (kernel-cache reset, thread-local Keras state
   reset, `gc.collect()`) and a full `gc.collect(2)` after every script run,
   fragment reruns included. This is what the app did before that fix.
-- `gc-freeze`: imports TensorFlow, Keras, the engine and the UI, then calls
-  `gc.freeze()`, so garbage collections skip the ~0.5 M objects that imports
-  leave behind (a full collection then takes well under 1 ms instead of
-  ~0.2-0.5 s on this machine).
 
 Usage:
 
@@ -21,11 +17,10 @@ python -m bench.streamlit_server VARIANT run streamlit_app.py [streamlit options
 ```
 """
 
-import gc
 import os
 import sys
 
-VARIANTS = ("stock", "streamlit-cleanup", "gc-freeze")
+VARIANTS = ("stock", "streamlit-cleanup")
 
 
 def apply(variant):
@@ -39,13 +34,6 @@ def apply(variant):
             raise SystemExit("lab.ui.page.keep_keras_session is gone: update this variant")
         lab.ui.page.keep_keras_session = lambda: None
         os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true"
-    elif variant == "gc-freeze":
-        import lab.training  # noqa: F401  (TensorFlow and Keras)
-        import lab.ui.live  # noqa: F401  (Streamlit, Altair, pandas)
-        import lab.ui.mlp_views  # noqa: F401
-
-        gc.collect()
-        gc.freeze()
 
 
 def main(argv=None):

@@ -55,9 +55,9 @@ class LabSpec:
 
 def labs():
     """Returns `{name: LabSpec}` of every lab, imported on demand (TensorFlow is heavy)."""
-    from lab.labs import mlp
+    from lab.labs import autoencoder, mlp
 
-    return {spec.name: spec for spec in (mlp.LAB,)}
+    return {spec.name: spec for spec in (mlp.LAB, autoencoder.LAB)}
 
 
 def get_lab(name):

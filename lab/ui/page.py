@@ -6,6 +6,7 @@ from streamlit.runtime.scriptrunner import script_runner
 NAV = (
     ("streamlit_app.py", "Home", ":material/home:"),
     ("pages/1_MLP.py", "Multilayer perceptron", ":material/hub:"),
+    ("pages/2_Autoencoder.py", "Autoencoder", ":material/compress:"),
 )
 
 

@@ -1,0 +1,7 @@
+"""The autoencoder lab."""
+
+from lab.ui.autoencoder_views import autoencoder_inputs, autoencoder_views, compare_section
+from lab.ui.live import lab_page
+
+lab_page("autoencoder", autoencoder_views, inputs=autoencoder_inputs)
+compare_section()
