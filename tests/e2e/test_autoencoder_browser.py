@@ -1,0 +1,34 @@
+"""The autoencoder lab in a real browser: deep link, Train, reconstructions appear."""
+
+import os
+import shutil
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not (os.access("/usr/bin/chromium", os.X_OK) or shutil.which("chromium")),
+                       reason="Chromium is not installed (CI installs it with apt-get install chromium)"),
+]
+expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MAIN = "[data-testid='stMain']"
+EXCEPTION = "[data-testid='stException']"
+
+
+def test_deep_link_trains_and_shows_reconstructions(lab_server, new_page, screenshots_dir):
+    page = new_page(lab_server, "/Autoencoder?dataset=digits&hidden_units=32&bottleneck=8&epochs=15")
+    expect(page.locator(f"{MAIN} h1").filter(has_text="Autoencoder")).to_be_visible(timeout=90_000)
+    page.wait_for_selector(IDLE, timeout=90_000)
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=30_000)
+    page.locator(".st-key-train button").click()
+    progress = page.locator(f"{MAIN} [data-testid='stProgress']").first
+    expect(progress).to_contain_text("Completed", timeout=120_000)
+    page.wait_for_selector(IDLE)
+    expect(page.get_by_text("Validation images (never trained on)")).to_be_visible()
+    expect(page.get_by_text("What comes back through the 8-number code")).to_be_visible()
+    assert page.locator(f"{MAIN} [data-testid='stImage'] img").count() >= 3
+    assert page.locator(EXCEPTION).count() == 0
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    page.screenshot(path=str(screenshots_dir / "autoencoder_trained.png"), full_page=True)
