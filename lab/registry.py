@@ -53,6 +53,18 @@ class LabSpec:
     metrics: Callable
 
 
+def last_epoch_metrics(*keys):
+    """Returns a `metrics` function: the last epoch's values of `keys` and the epochs trained."""
+
+    def metrics(setup, run):
+        if not run.history:
+            return {}
+        last = run.history[-1]
+        return {**{k: last[k] for k in keys if k in last}, "epochs_trained": len(run.history)}
+
+    return metrics
+
+
 def labs():
     """Returns `{name: LabSpec}` of every lab, imported on demand (TensorFlow is heavy)."""
     from lab.labs import autoencoder, mlp

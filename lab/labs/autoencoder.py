@@ -4,7 +4,7 @@ import numpy as np
 
 from lab.configs.autoencoder import AutoencoderConfig
 from lab.data_images import add_noise, load_image_data
-from lab.registry import LabSpec, Setup
+from lab.registry import LabSpec, Setup, last_epoch_metrics
 
 SHOWN_DIGITS = tuple(range(8))  # one validation image of each, reconstructed live
 LATENT_POINTS = 1000
@@ -123,17 +123,6 @@ def snapshot(encoder, decoder, config, data):
     return views
 
 
-def metrics(setup, run):
-    """Final metrics: `val_mse` and `val_bce` (comparable whatever the loss), losses and epochs trained."""
-    if not run.history:
-        return {}
-    last = run.history[-1]
-    keys = ["val_mse", "val_bce", "loss", "val_loss", "mse", "bce"]
-    out = {k: last[k] for k in keys if k in last}
-    out["epochs_trained"] = len(run.history)
-    return out
-
-
 LAB = LabSpec(
     name="autoencoder",
     title="Autoencoder",
@@ -142,5 +131,5 @@ LAB = LabSpec(
     config_cls=AutoencoderConfig,
     load_data=lambda config, upload=None: load_image_data(config),
     build=build,
-    metrics=metrics,
+    metrics=last_epoch_metrics("val_mse", "val_bce", "loss", "val_loss", "mse", "bce"),
 )

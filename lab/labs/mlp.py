@@ -4,7 +4,7 @@ import numpy as np
 
 from lab.configs.mlp import TWO_D, MLPConfig
 from lab.data import load_mlp_data
-from lab.registry import LabSpec, Setup
+from lab.registry import LabSpec, Setup, last_epoch_metrics
 
 GRID = 60
 CURVE_POINTS = 200
@@ -92,17 +92,6 @@ def snapshot(model, config, data, head, y_train):
     return views
 
 
-def metrics(setup, run):
-    """Final metrics: `val_loss` and `val_accuracy` (classification) or `val_mse` (regression)."""
-    if not run.history:
-        return {}
-    last = run.history[-1]
-    keys = ["loss", "val_loss", "accuracy", "val_accuracy", "mse", "val_mse"]
-    out = {k: last[k] for k in keys if k in last}
-    out["epochs_trained"] = len(run.history)
-    return out
-
-
 LAB = LabSpec(
     name="mlp",
     title="Multilayer perceptron",
@@ -111,5 +100,5 @@ LAB = LabSpec(
     config_cls=MLPConfig,
     load_data=lambda config, upload=None: load_mlp_data(config, upload),
     build=build,
-    metrics=metrics,
+    metrics=last_epoch_metrics("loss", "val_loss", "accuracy", "val_accuracy", "mse", "val_mse"),
 )

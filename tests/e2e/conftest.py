@@ -8,8 +8,8 @@ Fixtures:
     browser: a Chromium browser for the module.
     new_page: opens a page in a new browser context (its own Streamlit session).
 
-Test modules skip themselves, with the reason, when Chromium (`CHROMIUM` is None)
-or the `playwright` package is missing.
+Every test here is marked `e2e` and skipped, with the reason, when Chromium or
+the `playwright` package is missing (`pytest_collection_modifyitems`).
 """
 
 import os
@@ -39,6 +39,27 @@ def find_chromium():
 
 
 CHROMIUM = find_chromium()
+
+
+def _missing():
+    """Why the browser tests cannot run here, or None."""
+    if CHROMIUM is None:
+        return "Chromium is not installed (/usr/bin/chromium or `chromium` on PATH); CI installs it with apt-get"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the `playwright` Python package is not installed (requirements-test.txt)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    here = pathlib.Path(__file__).parent
+    reason = _missing()
+    for item in items:
+        if here in pathlib.Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def free_port():

@@ -1,16 +1,8 @@
 """The autoencoder lab in a real browser: deep link, Train, reconstructions appear."""
 
-import os
-import shutil
-
 import pytest
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not (os.access("/usr/bin/chromium", os.X_OK) or shutil.which("chromium")),
-                       reason="Chromium is not installed (CI installs it with apt-get install chromium)"),
-]
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+expect = pytest.importorskip("playwright.sync_api").expect
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 MAIN = "[data-testid='stMain']"

@@ -1,17 +1,9 @@
 """The MLP lab with the user's own CSV file, in a real browser: bad files explain themselves."""
 
-import os
-import shutil
-
 import numpy as np
 import pytest
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not (os.access("/usr/bin/chromium", os.X_OK) or shutil.which("chromium")),
-                       reason="Chromium is not installed (CI installs it with apt-get install chromium)"),
-]
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+expect = pytest.importorskip("playwright.sync_api").expect
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 MAIN = "[data-testid='stMain']"
