@@ -42,11 +42,16 @@ def _finite(frame, log_scale):
 
 
 def loss_frame(run, smoothing=0.6, show_batches=True):
-    """The loss series of a run in long form: columns `epoch`, `value`, `series`."""
+    """The loss series of a run in long form: columns `epoch`, `value`, `series`.
+
+    The batch series starts at epoch 0 with the untrained model's loss when the
+    run has one.
+    """
     parts = []
-    batch = pd.DataFrame({"epoch": list(run.batch_position), "value": list(run.batch_loss)})
-    n = min(len(batch), len(run.batch_position))
-    batch = batch.iloc[:n]
+    positions, losses = list(run.batch_position), list(run.batch_loss)
+    n = min(len(positions), len(losses))
+    start = [] if run.initial_loss is None else [(0.0, run.initial_loss)]
+    batch = pd.DataFrame(start + list(zip(positions[:n], losses[:n])), columns=["epoch", "value"])
     batch = batch[np.isfinite(batch["value"])]
     if show_batches and len(batch):
         parts.append(downsample(batch).assign(series="training, each batch"))

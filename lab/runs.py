@@ -39,6 +39,8 @@ class Run:
         lr_changes: `{"epoch": position, "learning_rate": value}` for each live change.
         snapshot: the latest lab-specific live views (computed in the training thread).
         first_snapshot: the same views of the untrained model (epoch 0).
+        initial_loss: the untrained model's loss on a training sample, when the
+            lab's snapshot gives one (`snapshot["loss"]`): the chart's first point.
         metrics: the final lab-specific metrics.
         diagnosis: the latest diagnosis of the loss curve.
         message: what happened, in words (why it failed or diverged).
@@ -59,6 +61,7 @@ class Run:
     lr_changes: list = dataclasses.field(default_factory=list)
     snapshot: dict = dataclasses.field(default_factory=dict)
     first_snapshot: dict = dataclasses.field(default_factory=dict)
+    initial_loss: float | None = None
     metrics: dict = dataclasses.field(default_factory=dict)
     diagnosis: dict = dataclasses.field(default_factory=dict)
     message: str = ""

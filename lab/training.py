@@ -98,6 +98,7 @@ class LiveCallback(keras.callbacks.Callback):
         if self.job.snapshot_fn:
             self.take_snapshot()  # the untrained model: views show something at once
             self.run.first_snapshot = self.run.snapshot
+            self.run.initial_loss = self.run.snapshot.get("loss")
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -148,7 +149,8 @@ class LiveCallback(keras.callbacks.Callback):
         last = epoch + 1 == self.run.epochs_planned
         if self.job.snapshot_fn and (last or time.monotonic() - self._last_snapshot > SNAPSHOT_INTERVAL_S):
             self.take_snapshot()
-        self._diagnose()
+        if time.monotonic() - self._last_diagnosis > DIAGNOSIS_INTERVAL_S:
+            self._diagnose()  # its cost grows with the batches seen: at most twice a second
 
     def take_snapshot(self):
         self.run.snapshot = {"epoch": len(self.run.history), **self.job.snapshot_fn(self.model)}

@@ -57,7 +57,11 @@ def class_probability_grid(model, data, head, size=GRID):
 
 
 def gradient_magnitudes(model, x, y, head):
-    """Mean absolute gradient of the loss for each Dense layer's weights, input side first."""
+    """The loss on `x` and the mean absolute gradient of each Dense layer's weights.
+
+    Returns:
+        `(loss, [{"layer", "position", "mean_abs_gradient"}, ...])`, input side first.
+    """
     import keras
     import tensorflow as tf
 
@@ -66,7 +70,7 @@ def gradient_magnitudes(model, x, y, head):
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(loss_fn(y, model(x, training=False)))
     grads = tape.gradient(loss, [layer.kernel for layer in dense])
-    return [
+    return float(loss), [
         {"layer": layer.name, "position": i, "mean_abs_gradient": float(tf.reduce_mean(tf.abs(g))) if g is not None else 0.0}
         for i, (layer, g) in enumerate(zip(dense, grads), start=1)
     ]
@@ -81,7 +85,8 @@ def confusion(y_true, y_pred, n):
 
 def snapshot(model, config, data, head, y_train):
     """Live views of the MLP; called from the training thread."""
-    views = {"gradients": gradient_magnitudes(model, data.x_train[:GRADIENT_SAMPLES], y_train[:GRADIENT_SAMPLES], head)}
+    loss, gradients = gradient_magnitudes(model, data.x_train[:GRADIENT_SAMPLES], y_train[:GRADIENT_SAMPLES], head)
+    views = {"loss": loss, "gradients": gradients}
     if data.task != "regression":
         views["confusion"] = confusion(data.y_val, predict_classes(model, data.x_val, head), data.n_classes)
     if config.dataset in TWO_D:

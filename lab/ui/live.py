@@ -128,7 +128,7 @@ def _loss_panel_live(lab, runs, jobs):
         return
     run = job.run
     _progress(job)
-    if run.history or run.batch_loss:
+    if run.history or run.batch_loss or run.initial_loss is not None:
         chart_col, side_col = st.columns([3, 2])
         with chart_col:
             _loss_panel(lab.name, run, [r for r in runs if r is not run and r.history])

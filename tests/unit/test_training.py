@@ -37,6 +37,8 @@ def test_completed_run_has_history_batches_metrics_and_model():
     assert run.metrics["val_accuracy"] == run.history[-1]["val_accuracy"]
     assert run.model_bytes[:2] == b"PK"  # a .keras file is a zip archive
     assert "boundary" in run.snapshot and run.snapshot["epoch"] == 8
+    assert run.first_snapshot["epoch"] == 0  # the untrained model, drawn before the first batch
+    assert run.initial_loss == pytest.approx(run.batch_loss[0], rel=0.3)
     assert run.diagnosis["labels"] or run.diagnosis["too_early"] is not None
 
 
@@ -118,3 +120,10 @@ def test_stop_while_queued_never_trains():
     job.stop()
     run = job.wait(10)
     assert run.status == "stopped" and not run.history
+
+
+def test_streamlit_still_has_the_per_rerun_cleanup_the_app_switches_off():
+    """`lab.ui.page.keep_keras_session` replaces a private Streamlit function; an upgrade must fail here, loudly."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    assert callable(script_runner._clean_problem_modules)
