@@ -5,6 +5,7 @@ views from a run's snapshot.
 """
 
 import os
+import time
 
 import streamlit as st
 
@@ -15,6 +16,7 @@ from lab.ui.page import page_setup
 from lab.ui.widgets import config_widgets, share_query, sync_query_params
 
 LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second
+FIRST_POINT_WAIT_S = 0.6  # right after Train, wait this long for the untrained model's loss
 VIEWS_REDRAW_S = 2.0  # the lab's own views (heavier charts; snapshots come about once a second)
 LABEL_WORDS = {
     "healthy": (":green[:material/check_circle:]", "Healthy"),
@@ -121,14 +123,21 @@ def _loss_panel(lab_name, run, earlier):
                "Purple dashes: live learning-rate changes.")
 
 
+def _has_points(run):
+    return bool(run.history or run.batch_loss) or run.initial_loss is not None
+
+
 def _loss_panel_live(lab, runs, jobs):
     job = jobs.get(lab.name)
     if job is None:
         st.info("Pick the settings on the left and press **Train**. The loss appears here as it falls.")
         return
     run = job.run
+    deadline = time.monotonic() + FIRST_POINT_WAIT_S
+    while run.status == "running" and not _has_points(run) and time.monotonic() < deadline:
+        time.sleep(0.02)  # the first point is a few hundred ms away: draw it now, not a redraw later
     _progress(job)
-    if run.history or run.batch_loss or run.initial_loss is not None:
+    if _has_points(run):
         chart_col, side_col = st.columns([3, 2])
         with chart_col:
             _loss_panel(lab.name, run, [r for r in runs if r is not run and r.history])
