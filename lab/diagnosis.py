@@ -212,9 +212,10 @@ def _divergence(x, b):
         bad = np.flatnonzero(~np.isfinite(values)) if values is not None else []
         if len(bad):
             return f"the {name} became {values[bad[0]]} at {unit} {bad[0] + 1}"
-    if len(x) >= 2 and x[0] > 0 and x[-1] > EXPLODE_FACTOR * x[0]:
-        return (f"the training loss grew from {x[0]:.3g} at epoch 1 to {x[-1]:.3g} at "
-                f"epoch {len(x)} ({x[-1] / x[0]:.0f}x)")
+    for name, unit, values in (("training loss", "epoch", x), ("batch loss", "batch", b)):
+        if values is not None and len(values) >= 2 and values[0] > 0 and values[-1] > EXPLODE_FACTOR * values[0]:
+            return (f"the {name} grew from {values[0]:.3g} at {unit} 1 to {values[-1]:.3g} at "
+                    f"{unit} {len(values)} ({values[-1] / values[0]:.0f}x)")
     return None
 
 

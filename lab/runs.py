@@ -15,7 +15,7 @@ STATUS_WORDS = {
     "running": "Training",
     "completed": "Completed",
     "stopped": "Stopped by you",
-    "diverged": "Diverged: the loss became infinite or NaN",
+    "diverged": "Diverged",
     "failed": "Failed",
 }
 

@@ -287,3 +287,9 @@ def test_load_history_rejects_bad_files(tmp_path, name, text, message):
 def test_load_history_rejects_a_missing_file(tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
         load_history(tmp_path / "missing.csv")
+
+
+def test_batch_loss_that_explodes_within_the_first_epoch_is_diverged():
+    result = diagnose([0.7], batch_loss=[0.74, 0.6, 3.0, 5.1e5])
+    assert result["labels"] == ["diverged"]
+    assert "batch loss grew from 0.74 at batch 1" in result["findings"][0]["evidence"]
