@@ -66,8 +66,13 @@ def mlp_inputs(values):
         st.caption(f":material/lightbulb: {SUGGESTED[values['dataset']]}")
     try:
         config = MLPConfig(**values)
+    except ValueError:  # the page says what is wrong with the settings
+        return values, upload
+    try:
         data = _preview_data(config, upload)
-    except ValueError:
+    except Exception as err:  # odd data must never crash the page
+        words = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
+        st.error(f"The data could not be prepared: {words}")
         return values, upload
     from models.mlp import choose_head, count_parameters
 
