@@ -8,7 +8,6 @@ truth for the widgets, the CLI flags, the URL query parameters and validation.
 import dataclasses
 import math
 import os
-from typing import Any
 
 
 @dataclasses.dataclass(frozen=True)
