@@ -2,18 +2,11 @@
 
 import json
 
-from streamlit.testing.v1 import AppTest
-
-TIMEOUT = 120
+from tests.app.support import TIMEOUT, open_lab_page
 
 
 def open_page(query=None):
-    at = AppTest.from_file("../../streamlit_app.py", default_timeout=TIMEOUT)
-    at.query_params.update(query or {})
-    at.run()
-    at.switch_page("pages/2_Autoencoder.py").run()
-    assert not at.exception
-    return at
+    return open_lab_page("pages/2_Autoencoder.py", query)
 
 
 def tiny(at, epochs=3):

@@ -4,18 +4,12 @@ import json
 import time
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-TIMEOUT = 120
+from tests.app.support import TIMEOUT, open_lab_page
 
 
 def open_mlp(query=None):
-    at = AppTest.from_file("../../streamlit_app.py", default_timeout=TIMEOUT)
-    at.query_params.update(query or {})
-    at.run()
-    at.switch_page("pages/1_MLP.py").run()
-    assert not at.exception
-    return at
+    return open_lab_page("pages/1_MLP.py", query)
 
 
 def job_of(at):
