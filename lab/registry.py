@@ -67,9 +67,9 @@ def last_epoch_metrics(*keys):
 
 def labs():
     """Returns `{name: LabSpec}` of every lab, imported on demand (TensorFlow is heavy)."""
-    from lab.labs import autoencoder, mlp
+    from lab.labs import autoencoder, gan, mlp
 
-    return {spec.name: spec for spec in (mlp.LAB, autoencoder.LAB)}
+    return {spec.name: spec for spec in (mlp.LAB, autoencoder.LAB, gan.LAB)}
 
 
 def get_lab(name):

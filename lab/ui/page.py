@@ -7,6 +7,7 @@ NAV = (
     ("streamlit_app.py", "Home", ":material/home:"),
     ("pages/1_MLP.py", "Multilayer perceptron", ":material/hub:"),
     ("pages/2_Autoencoder.py", "Autoencoder", ":material/compress:"),
+    ("pages/3_GAN.py", "GAN", ":material/join:"),
 )
 
 

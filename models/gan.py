@@ -1,0 +1,187 @@
+"""A GAN on 2-D points: generator, discriminator and a `keras.Model` that trains both.
+
+`GAN.train_step` makes `d_steps` discriminator updates and one generator update
+per batch, so the GAN trains through `fit` with the lab's shared callbacks. The
+discriminator outputs a logit (a score for least squares); D(x) is its sigmoid.
+"""
+
+import keras
+import tensorflow as tf
+
+LOSSES = ("non_saturating", "minimax", "least_squares")
+
+
+def make_optimizer(name, learning_rate):
+    """A fresh optimizer; Adam uses beta_1 = 0.5, the usual choice for GANs (DCGAN)."""
+    from models.optimizers import make_optimizer as plain
+
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.5)
+    return plain(name, learning_rate)
+
+
+def make_mlp(n_in, n_out, depth, width, activation, name, out_name):
+    """A dense network `n_in -> depth x width -> n_out` with a linear last layer."""
+    inputs = keras.Input(shape=(n_in,), name=f"{name}_input")
+    h = inputs
+    for i in range(1, depth + 1):
+        h = keras.layers.Dense(width, activation=activation, name=f"{name}_{i}")(h)
+    outputs = keras.layers.Dense(n_out, name=out_name)(h)
+    return keras.Model(inputs, outputs, name=name)
+
+
+@keras.saving.register_keras_serializable(package="lab")
+class GAN(keras.Model):
+    """Generator and discriminator trained against each other.
+
+    Args:
+        generator: `keras.Model` mapping `(batch, latent_dim)` noise to `(batch, 2)` points.
+        discriminator: `keras.Model` mapping points to one logit (score) each.
+        latent_dim: size of the noise z ~ N(0, I).
+        loss: `non_saturating` (G minimises −log D(G(z))), `minimax` (G minimises
+            log(1 − D(G(z))), which saturates when D wins) or `least_squares`
+            (D pulls real scores to 1 and fake ones to 0, G pulls fake ones to 1).
+        d_steps: discriminator updates per generator update (each on the same real
+            batch with fresh noise).
+        label_smoothing: one-sided: D's target for real points is 1 − this.
+
+    `train_step` returns `d_loss`, `g_loss` (each network's own objective, as it
+    minimises it; for minimax `g_loss` is log(1 − D(G(z))), negative), `d_real` and
+    `d_fake` (mean D on real and generated points: the sigmoid for the
+    cross-entropy games, the raw score for least squares) and `loss` =
+    `d_loss + g_loss`. At the ideal equilibrium D = 1/2 everywhere, so with
+    cross-entropy each term is ln 2: `d_loss` = 2 ln 2, `g_loss` = ln 2
+    (non-saturating). Every value is a batch-size-weighted mean over the epoch,
+    like Keras' own `loss`.
+    """
+
+    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating", d_steps=1, label_smoothing=0.0, **kwargs):
+        super().__init__(**kwargs)
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}.")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.gan_loss = loss
+        self.d_steps = int(d_steps)
+        self.label_smoothing = float(label_smoothing)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("loss", "d_loss", "g_loss", "d_real", "d_fake")}
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self.seed_generator = keras.random.SeedGenerator()  # stateful: fresh noise every step, seeded globally
+        self.built = True  # both networks are built functional models
+
+    def call(self, z, training=False):
+        """Generated points for noise `z`."""
+        return self.generator(z, training=training)
+
+    def compile(self, d_optimizer=None, g_optimizer=None, optimizer=None, **kwargs):
+        """Sets both optimizers; `model.optimizer` is the generator's (the live learning-rate control moves it).
+
+        Args:
+            d_optimizer: the discriminator's optimizer (default Adam 1e-3, beta_1 0.5).
+            g_optimizer: the generator's optimizer (default: `optimizer`, else Adam).
+        """
+        self.g_optimizer = g_optimizer or optimizer or make_optimizer("adam", 1e-3)
+        self.d_optimizer = d_optimizer or make_optimizer("adam", 1e-3)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        super().compile(optimizer=self.g_optimizer, **kwargs)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def noise(self, n):
+        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+
+    def _d_objective(self, real_out, fake_out):
+        target = 1.0 - self.label_smoothing
+        if self.gan_loss == "least_squares":
+            return 0.5 * (tf.reduce_mean(tf.square(real_out - target)) + tf.reduce_mean(tf.square(fake_out)))
+        real = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.fill(tf.shape(real_out), target), logits=real_out)
+        fake = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.zeros_like(fake_out), logits=fake_out)
+        return tf.reduce_mean(real) + tf.reduce_mean(fake)
+
+    def _g_objective(self, fake_out):
+        if self.gan_loss == "least_squares":
+            return 0.5 * tf.reduce_mean(tf.square(fake_out - 1.0))
+        if self.gan_loss == "minimax":
+            return -tf.reduce_mean(tf.nn.softplus(fake_out))  # log(1 − sigmoid(l)) = −softplus(l)
+        return tf.reduce_mean(tf.nn.softplus(-fake_out))  # −log sigmoid(l)
+
+    def _prob(self, out):
+        return tf.reduce_mean(out if self.gan_loss == "least_squares" else tf.sigmoid(out))
+
+    def train_step(self, data):
+        real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real = tf.convert_to_tensor(real)
+        n = tf.shape(real)[0]
+        for _ in range(self.d_steps):
+            fake = self.generator(self.noise(n), training=True)
+            with tf.GradientTape() as tape:
+                real_out = self.discriminator(real, training=True)
+                fake_out = self.discriminator(fake, training=True)
+                d_loss = self._d_objective(real_out, fake_out)
+            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            fake_out = self.discriminator(self.generator(self.noise(n), training=True), training=True)
+            g_loss = self._g_objective(fake_out)
+        grads = tape.gradient(g_loss, self.generator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        values = {"loss": d_loss + g_loss, "d_loss": d_loss, "g_loss": g_loss,
+                  "d_real": self._prob(real_out), "d_fake": self._prob(fake_out)}
+        weight = tf.cast(n, "float32")
+        for name, value in values.items():
+            self.trackers[name].update_state(value, sample_weight=weight)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim, "loss": self.gan_loss, "d_steps": self.d_steps,
+            "label_smoothing": self.label_smoothing,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
+        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        return cls(**config)
+
+
+def build_gan(config):
+    """Builds and compiles the GAN a `GANConfig` describes.
+
+    Returns:
+        A compiled `GAN`: generator `latent_dim -> g_depth x g_width -> 2`,
+        discriminator `2 -> d_depth x d_width -> 1` (a logit).
+    """
+    generator = make_mlp(config.latent_dim, 2, config.g_depth, config.g_width, config.g_activation, "generator", "point")
+    discriminator = make_mlp(2, 1, config.d_depth, config.d_width, config.d_activation, "discriminator", "score")
+    model = GAN(generator, discriminator, config.latent_dim, config.loss, config.d_steps, config.label_smoothing, name="gan")
+    model.compile(
+        d_optimizer=make_optimizer(config.d_optimizer, config.d_learning_rate),
+        g_optimizer=make_optimizer(config.g_optimizer, config.g_learning_rate),
+    )
+    return model
+
+
+def gan_warnings(config):
+    """Sentences about questionable GAN choices (kept, never silently fixed)."""
+    warnings = []
+    if config.loss == "minimax":
+        warnings.append(
+            "minimax lets the generator minimise log(1 − D(G(z))): early on the discriminator easily spots fakes, "
+            "D(G(z)) is near 0 and this loss is flat there, so the generator gets almost no gradient. "
+            "non_saturating (maximise log D(G(z))) is the usual fix."
+        )
+    if config.d_activation == "sigmoid" or config.g_activation == "sigmoid":
+        warnings.append("sigmoid hidden layers saturate and slow both networks down; relu or leaky_relu train faster.")
+    if config.d_learning_rate >= 10 * config.g_learning_rate and config.d_steps > 1:
+        warnings.append("The discriminator learns much faster than the generator and gets several steps: it will likely win, and D(G(z)) → 0 starves the generator.")
+    return tuple(warnings)

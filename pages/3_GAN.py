@@ -1,0 +1,6 @@
+"""The GAN lab."""
+
+from lab.ui.gan_views import gan_inputs, gan_views
+from lab.ui.live import lab_page
+
+lab_page("gan", gan_views, inputs=gan_inputs)

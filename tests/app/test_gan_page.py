@@ -1,0 +1,35 @@
+"""AppTest of the GAN page: a tiny training, its live views and the mode metric."""
+
+import json
+
+from tests.app.support import TIMEOUT, open_lab_page
+
+
+def chart_titles(at):
+    return " ".join(json.dumps(json.loads(c.proto.spec).get("title", "")) for c in at.get("vega_lite_chart"))
+
+
+def test_train_shows_samples_losses_and_modes():
+    at = open_lab_page("pages/3_GAN.py")
+    at.number_input(key="gan_n_samples").set_value(512)
+    at.number_input(key="gan_batch_size").set_value(128)
+    at.number_input(key="gan_g_width").set_value(16)
+    at.number_input(key="gan_d_width").set_value(16)
+    at.number_input(key="gan_epochs").set_value(2).run()
+    assert not at.exception
+    at.button(key="train").click().run()
+    run = at.session_state["jobs"]["gan"].wait(TIMEOUT)
+    at.run()  # AppTest does not fire run_every: redraw once the job ended
+    assert not at.exception
+    assert run.status == "completed" and run.metrics["modes_total"] == 8
+    titles = chart_titles(at)
+    for title in ("Loss", "Samples over D", "What the discriminator says", "Discriminator and generator losses", "Modes captured"):
+        assert title in titles
+    assert any(m.label == "Modes captured" for m in at.metric)
+    assert at.query_params["n_samples"] == "512"
+
+
+def test_bad_batch_blocks_training():
+    at = open_lab_page("pages/3_GAN.py", {"n_samples": "256", "batch_size": "512"})
+    assert "These settings cannot train" in " ".join(e.value for e in at.error)
+    assert at.button(key="train").disabled

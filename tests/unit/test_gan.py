@@ -1,0 +1,109 @@
+"""GAN lab: data, the VEEGAN metric, the model's train_step, a tiny run and the CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lab.cli import main
+from lab.configs.gan import GANConfig
+from lab.data_gan import grid_modes, load_gan_data, ring_modes
+from lab.gan_metrics import mode_quality
+from lab.labs import gan as gan_lab
+from lab.training import JobQueue, TrainingJob
+
+TINY = GANConfig(n_samples=256, batch_size=64, epochs=2, g_width=16, d_width=16, g_depth=1, d_depth=1)
+
+
+def test_ring_modes_are_eight_distinct_points_on_the_circle():
+    modes = ring_modes()
+    assert modes.shape == (8, 2)
+    np.testing.assert_allclose(np.linalg.norm(modes, axis=1), 2.0)
+    gaps = np.linalg.norm(modes[:, None] - modes[None], axis=-1)[~np.eye(8, dtype=bool)]
+    assert gaps.min() > 1.5  # no angle repeated
+    assert len(np.unique(grid_modes().round(6), axis=0)) == 25
+
+
+def test_metric_counts_every_mode_when_each_is_sampled():
+    rng = np.random.default_rng(0)
+    modes = ring_modes()
+    samples = modes[rng.integers(0, 8, 2500)] + 0.02 * rng.standard_normal((2500, 2))
+    result = mode_quality(samples, modes, 0.02)
+    assert result["modes_captured"] == result["modes_total"] == 8
+    assert result["high_quality_fraction"] > 0.97
+
+
+def test_metric_counts_one_mode_when_collapsed_and_none_when_far():
+    modes = ring_modes()
+    collapsed = np.repeat(modes[3:4], 2500, axis=0)
+    assert mode_quality(collapsed, modes, 0.02)["modes_captured"] == 1
+    far = np.zeros((2500, 2))  # the centre is 2 away from every mode
+    result = mode_quality(far, modes, 0.02)
+    assert result["modes_captured"] == 0 and result["high_quality_fraction"] == 0.0
+
+
+def test_data_sets_and_invalid_settings():
+    for name in ("ring8", "grid25", "moons", "spiral"):
+        data = load_gan_data(TINY.replace(dataset=name))
+        assert data.x.shape == (256, 2) and data.x.dtype == np.float32
+        assert (data.modes is None) == (name in ("moons", "spiral"))
+    with pytest.raises(ValueError, match="batch_size"):
+        TINY.replace(batch_size=512)
+    with pytest.raises(ValueError, match="loss must be one of"):
+        TINY.replace(loss="wasserstein")
+
+
+@pytest.mark.parametrize("loss", ["non_saturating", "minimax", "least_squares"])
+def test_train_step_returns_both_losses_and_d_means(loss):
+    from models.gan import build_gan
+
+    model = build_gan(TINY.replace(loss=loss))
+    logs = model.train_step(np.zeros((8, 2), "float32"))
+    assert {"loss", "d_loss", "g_loss", "d_real", "d_fake"} <= set(logs)
+    values = {k: float(v) for k, v in logs.items()}
+    assert np.isclose(values["loss"], values["d_loss"] + values["g_loss"], atol=1e-5)
+    if loss != "least_squares":
+        assert 0 < values["d_real"] < 1 and 0 < values["d_fake"] < 1
+    if loss == "minimax":
+        assert values["g_loss"] < 0  # log(1 - D(G(z)))
+
+
+def test_tiny_run_reports_modes_and_live_views():
+    job = TrainingJob(gan_lab.LAB, TINY, load_gan_data(TINY), number=1, queue=JobQueue(max_jobs=4)).start()
+    run = job.wait(120)
+    assert run.status == "completed" and len(run.history) == 2
+    assert {"d_loss", "g_loss", "d_real", "d_fake", "loss"} <= set(run.history[-1])
+    m = run.metrics
+    assert m["modes_total"] == 8 and 0 <= m["modes_captured"] <= 8 and 0 <= m["high_quality_fraction"] <= 1
+    assert len(m["samples"]) == 2500 and len(m["samples"][0]) == 2
+    snap = run.snapshot
+    assert snap["samples"].shape == (gan_lab.SHOWN_SAMPLES, 2)
+    assert len(snap["heat"]["p"]) == gan_lab.HEAT_GRID**2 and snap["trace"]
+
+
+def test_cli_writes_modes_and_samples(tmp_path, capsys):
+    out = tmp_path / "out.json"
+    code = main(["run", "gan", "--set", "n_samples=256", "--set", "batch_size=64", "--set", "epochs=1",
+                 "--set", "g_width=16", "--set", "d_width=16", "--quiet", "--json", str(out)])
+    assert code == 0
+    result = json.loads(out.read_text())
+    assert result["status"] == "completed"
+    assert {"modes_captured", "modes_total", "high_quality_fraction"} <= set(result["metrics"])
+    assert len(result["metrics"]["samples"]) == 2500
+    assert "samples=<2500 pairs>" in capsys.readouterr().out
+    assert main(["run", "gan", "--set", "d_steps=0"]) == 2
+
+
+def test_saved_gan_loads_with_the_same_generator(tmp_path):
+    import keras
+
+    from lab.training import model_to_bytes
+    from models.gan import build_gan
+
+    model = build_gan(TINY.replace(loss="least_squares"))
+    path = tmp_path / "gan.keras"
+    path.write_bytes(model_to_bytes(model))
+    loaded = keras.models.load_model(path)
+    z = np.ones((3, TINY.latent_dim), "float32")
+    np.testing.assert_allclose(loaded.generator(z), model.generator(z), rtol=1e-6)
+    assert loaded.gan_loss == "least_squares"
