@@ -55,7 +55,7 @@ def samples_chart(snap):
     )
     real = pd.DataFrame(np.asarray(snap["real"]), columns=["x", "y"]).assign(kind="real")
     fake = pd.DataFrame(np.asarray(snap["samples"]), columns=["x", "y"]).assign(kind="generated")
-    points = pd.concat([real, fake])
+    points = pd.concat([fake, real])  # real points drawn last, on top
     points = points[(points["x"].between(lo, hi)) & (points["y"].between(lo, hi))]
     dots = alt.Chart(points).mark_circle(size=12, opacity=0.8).encode(
         x="x:Q", y="y:Q",
