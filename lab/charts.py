@@ -96,9 +96,10 @@ def loss_chart(run, earlier=(), log_scale=False, smoothing=0.6, show_batches=Tru
     y = alt.Y("value:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=scale)
     x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domainMin=0), axis=alt.Axis(tickMinStep=1))
     frame = _finite(loss_frame(run, smoothing, show_batches), log_scale)
+    shown = [k for k in SERIES if k in set(frame["series"])]  # no legend entry for a series a lab lacks
     color = alt.Color(
         "series:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
-        scale=alt.Scale(domain=list(SERIES), range=list(SERIES.values())),
+        scale=alt.Scale(domain=shown, range=[SERIES[k] for k in shown]),
     )
     tooltip = ["series:N", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("value:Q", format=".4g")]
     layers = []
