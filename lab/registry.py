@@ -1,6 +1,8 @@
 """The lab registry: every lab reached the same way by the UI, CLI and benchmarks."""
 
 import dataclasses
+import importlib
+import importlib.util
 from typing import Callable
 
 
@@ -65,11 +67,14 @@ def last_epoch_metrics(*keys):
     return metrics
 
 
+LAB_MODULES = ("mlp", "autoencoder", "gan", "pinn", "rnn", "attention")  # menu order; modules in lab/labs
+
+
 def labs():
     """Returns `{name: LabSpec}` of every lab, imported on demand (TensorFlow is heavy)."""
-    from lab.labs import autoencoder, gan, mlp
-
-    return {spec.name: spec for spec in (mlp.LAB, autoencoder.LAB, gan.LAB)}
+    found = [name for name in LAB_MODULES if importlib.util.find_spec(f"lab.labs.{name}") is not None]
+    specs = [importlib.import_module(f"lab.labs.{name}").LAB for name in found]
+    return {spec.name: spec for spec in specs}
 
 
 def get_lab(name):

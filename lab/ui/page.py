@@ -1,14 +1,37 @@
 """Page setup shared by the home page and every lab page."""
 
+from pathlib import Path
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
-NAV = (
-    ("streamlit_app.py", "Home", ":material/home:"),
-    ("pages/1_MLP.py", "Multilayer perceptron", ":material/hub:"),
-    ("pages/2_Autoencoder.py", "Autoencoder", ":material/compress:"),
-    ("pages/3_GAN.py", "GAN", ":material/join:"),
+ROOT = Path(__file__).resolve().parents[2]
+
+LAB_PAGES = (
+    ("pages/1_MLP.py", "Multilayer perceptron", ":material/hub:",
+     "Layers, activations, losses and learning rates: watch a dense network carve a decision boundary, "
+     "see gradients vanish in a deep sigmoid net and a too-large learning rate blow up."),
+    ("pages/2_Autoencoder.py", "Autoencoder", ":material/compress:",
+     "Squeeze digits through a bottleneck and rebuild them: the last layer and the loss decide how sharp the "
+     "copies are; explore the latent space the network invents."),
+    ("pages/3_GAN.py", "GAN", ":material/join:",
+     "A generator and a discriminator play a game on 2-D data and digits: watch the fakes move onto the real "
+     "modes, and see mode collapse, a winning discriminator and oscillation happen."),
+    ("pages/4_PINN.py", "PINN: Burgers' equation", ":material/waves:",
+     "A network that knows the physics: the PDE residual joins the loss, the shock at x = 0 forms, and the "
+     "error against the exact solution falls; or learn the equation's coefficients from data."),
+    ("pages/5_RNN_LSTM.py", "RNN vs LSTM", ":material/timeline:",
+     "Memory through time: step through the lecture's worked example, forecast Seattle weather, and watch a "
+     "plain RNN's gradients vanish where an LSTM remembers."),
+    ("pages/6_Attention.py", "Transformer attention", ":material/center_focus_strong:",
+     "A small transformer learns to reverse, shift and sort sequences and to write text; every head's "
+     "attention map is drawn while it forms."),
 )
+
+
+def available_labs():
+    """The `(path, label, icon, blurb)` of each lab whose page file exists, in menu order."""
+    return tuple(entry for entry in LAB_PAGES if (ROOT / entry[0]).exists())
 
 
 def keep_keras_session():
@@ -34,6 +57,7 @@ def page_setup(title, wide=True):
     st.set_page_config(page_title=f"{title} · Deep Learning Lab", page_icon=":material/science:", layout="wide" if wide else "centered")
     with st.sidebar:
         st.markdown("### :material/science: Deep Learning Lab")
-        for path, label, icon in NAV:
+        st.page_link("streamlit_app.py", label="Home", icon=":material/home:")
+        for path, label, icon, _ in available_labs():
             st.page_link(path, label=label, icon=icon)
         st.divider()
