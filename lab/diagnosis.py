@@ -12,6 +12,8 @@ import pathlib
 import numpy as np
 import pandas as pd
 
+from lab.diagnosis_gan import diagnose_gan, is_gan_history
+
 LABELS = ("healthy", "still_learning", "overfitting", "lr_too_high", "diverged",
           "lr_too_low", "val_below_train")
 
@@ -83,7 +85,7 @@ def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None):
 
 
 def diagnose_history(history, batch_loss=None, *, epochs_planned=None):
-    """Names what a Keras-style history shows (see `diagnose`).
+    """Names what a Keras-style history shows (see `diagnose`; a GAN's history goes to `diagnose_gan`).
 
     Args:
         history: list of per-epoch dicts with "loss" and optionally "val_loss";
@@ -99,6 +101,8 @@ def diagnose_history(history, batch_loss=None, *, epochs_planned=None):
     """
     if any("loss" not in row for row in history):
         raise ValueError("Every epoch of the history needs a 'loss' value.")
+    if is_gan_history(history):
+        return diagnose_gan(history, epochs_planned=epochs_planned)
     val = [row.get("val_loss") for row in history]
     return diagnose([row["loss"] for row in history],
                     val if any("val_loss" in row for row in history) else None,

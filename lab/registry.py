@@ -18,6 +18,8 @@ class Setup:
         warnings: sentences about questionable choices (shown, never silently fixed).
         snapshot: `model -> dict` of live views, called from the training thread.
         extra: lab-specific objects the metrics need (the head, the data...).
+        epoch_metrics: `model -> dict` of extra numbers for each epoch's history
+            row (called at every epoch end, in the training thread), or None.
     """
 
     model: object
@@ -28,6 +30,7 @@ class Setup:
     warnings: tuple = ()
     snapshot: Callable | None = None
     extra: dict = dataclasses.field(default_factory=dict)
+    epoch_metrics: Callable | None = None
 
 
 @dataclasses.dataclass(frozen=True)

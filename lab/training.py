@@ -138,6 +138,8 @@ class LiveCallback(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         row = {"epoch": epoch + 1}
         row.update({k: float(v) for k, v in (logs or {}).items()})
+        if self.job.epoch_metrics_fn:
+            row.update(self.job.epoch_metrics_fn(self.model))
         row["learning_rate"] = float(self.model.optimizer.learning_rate)
         row["seconds"] = round(self.run.wall_seconds, 3)
         self.run.history.append(row)
@@ -185,6 +187,8 @@ class TrainingJob:
         self.queue = queue or QUEUE
         self.run = Run(lab=lab.name, config=config, number=number, epochs_planned=config.epochs)
         self.snapshot_fn = None
+        self.epoch_metrics_fn = None
+        self.setup = None
         self._stop = threading.Event()
         self._lr_lock = threading.Lock()
         self._pending_lr = None
@@ -269,6 +273,8 @@ class TrainingJob:
                 "Use fewer or narrower layers."
             )
         self.snapshot_fn = setup.snapshot
+        self.epoch_metrics_fn = setup.epoch_metrics
+        self.setup = setup  # kept for the latest job only (the page keeps one job per lab): lets a page step the model by hand
         callback = LiveCallback(self, len(setup.x), setup.batch_size)
         setup.model.fit(
             setup.x, setup.y, validation_data=setup.validation_data, batch_size=setup.batch_size,

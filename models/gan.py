@@ -1,4 +1,4 @@
-"""A GAN on 2-D points: generator, discriminator and a `keras.Model` that trains both.
+"""A GAN on 2-D points or digit images: generator, discriminator and a `keras.Model` that trains both.
 
 `GAN.train_step` makes `d_steps` discriminator updates and one generator update
 per batch, so the GAN trains through `fit` with the lab's shared callbacks. The
@@ -20,13 +20,13 @@ def make_optimizer(name, learning_rate):
     return plain(name, learning_rate)
 
 
-def make_mlp(n_in, n_out, depth, width, activation, name, out_name):
-    """A dense network `n_in -> depth x width -> n_out` with a linear last layer."""
+def make_mlp(n_in, n_out, depth, width, activation, name, out_name, out_activation=None):
+    """A dense network `n_in -> depth x width -> n_out` (linear last layer unless `out_activation`)."""
     inputs = keras.Input(shape=(n_in,), name=f"{name}_input")
     h = inputs
     for i in range(1, depth + 1):
         h = keras.layers.Dense(width, activation=activation, name=f"{name}_{i}")(h)
-    outputs = keras.layers.Dense(n_out, name=out_name)(h)
+    outputs = keras.layers.Dense(n_out, activation=out_activation, name=out_name)(h)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -35,7 +35,7 @@ class GAN(keras.Model):
     """Generator and discriminator trained against each other.
 
     Args:
-        generator: `keras.Model` mapping `(batch, latent_dim)` noise to `(batch, 2)` points.
+        generator: `keras.Model` mapping `(batch, latent_dim)` noise to `(batch, n_features)` samples.
         discriminator: `keras.Model` mapping points to one logit (score) each.
         latent_dim: size of the noise z ~ N(0, I).
         loss: `non_saturating` (G minimises −log D(G(z))), `minimax` (G minimises
@@ -49,7 +49,8 @@ class GAN(keras.Model):
     minimises it; for minimax `g_loss` is log(1 − D(G(z))), negative), `d_real` and
     `d_fake` (mean D on real and generated points: the sigmoid for the
     cross-entropy games, the raw score for least squares) and `loss` =
-    `d_loss + g_loss`. At the ideal equilibrium D = 1/2 everywhere, so with
+    `d_loss + g_loss`, and `g_grad_norm`: the global norm of the generator's
+    gradient (tiny when minimax saturates). At the ideal equilibrium D = 1/2 everywhere, so with
     cross-entropy each term is ln 2: `d_loss` = 2 ln 2, `g_loss` = ln 2
     (non-saturating). Every value is a batch-size-weighted mean over the epoch,
     like Keras' own `loss`.
@@ -65,25 +66,25 @@ class GAN(keras.Model):
         self.gan_loss = loss
         self.d_steps = int(d_steps)
         self.label_smoothing = float(label_smoothing)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("loss", "d_loss", "g_loss", "d_real", "d_fake")}
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("loss", "d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm")}
         self.d_optimizer = None
         self.g_optimizer = None
         self.seed_generator = keras.random.SeedGenerator()  # stateful: fresh noise every step, seeded globally
+        self._d_step = self._g_step = None  # compiled single steps, made on first use
         self.built = True  # both networks are built functional models
 
     def call(self, z, training=False):
         """Generated points for noise `z`."""
         return self.generator(z, training=training)
 
-    def compile(self, d_optimizer=None, g_optimizer=None, optimizer=None, **kwargs):
+    def compile(self, d_optimizer, g_optimizer, **kwargs):
         """Sets both optimizers; `model.optimizer` is the generator's (the live learning-rate control moves it).
 
         Args:
-            d_optimizer: the discriminator's optimizer (default Adam 1e-3, beta_1 0.5).
-            g_optimizer: the generator's optimizer (default: `optimizer`, else Adam).
+            d_optimizer: the discriminator's optimizer.
+            g_optimizer: the generator's optimizer.
         """
-        self.g_optimizer = g_optimizer or optimizer or make_optimizer("adam", 1e-3)
-        self.d_optimizer = d_optimizer or make_optimizer("adam", 1e-3)
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         super().compile(optimizer=self.g_optimizer, **kwargs)
@@ -113,29 +114,59 @@ class GAN(keras.Model):
     def _prob(self, out):
         return tf.reduce_mean(out if self.gan_loss == "least_squares" else tf.sigmoid(out))
 
-    def train_step(self, data):
-        real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        real = tf.convert_to_tensor(real)
-        n = tf.shape(real)[0]
-        for _ in range(self.d_steps):
-            fake = self.generator(self.noise(n), training=True)
-            with tf.GradientTape() as tape:
-                real_out = self.discriminator(real, training=True)
-                fake_out = self.discriminator(fake, training=True)
-                d_loss = self._d_objective(real_out, fake_out)
-            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+    def _d_update(self, real):
+        fake = self.generator(self.noise(tf.shape(real)[0]), training=True)
+        with tf.GradientTape() as tape:
+            real_out = self.discriminator(real, training=True)
+            fake_out = self.discriminator(fake, training=True)
+            d_loss = self._d_objective(real_out, fake_out)
+        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        return d_loss, self._prob(real_out)
+
+    def _g_update(self, n):
         with tf.GradientTape() as tape:
             fake_out = self.discriminator(self.generator(self.noise(n), training=True), training=True)
             g_loss = self._g_objective(fake_out)
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        return g_loss, self._prob(fake_out), tf.linalg.global_norm(grads)
+
+    def train_step(self, data):
+        real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real = tf.convert_to_tensor(real)
+        n = tf.shape(real)[0]
+        for _ in range(self.d_steps):
+            d_loss, d_real = self._d_update(real)
+        g_loss, d_fake, g_grad = self._g_update(n)
         values = {"loss": d_loss + g_loss, "d_loss": d_loss, "g_loss": g_loss,
-                  "d_real": self._prob(real_out), "d_fake": self._prob(fake_out)}
+                  "d_real": d_real, "d_fake": d_fake, "g_grad_norm": g_grad}
         weight = tf.cast(n, "float32")
         for name, value in values.items():
             self.trackers[name].update_state(value, sample_weight=weight)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def step_discriminator(self, real):
+        """One discriminator update on the real batch `real` (and as many fresh fakes).
+
+        Returns:
+            dict of floats: `d_loss` and `d_real` before the update.
+        """
+        if self._d_step is None:
+            self._d_step = tf.function(self._d_update)
+        d_loss, d_real = self._d_step(tf.convert_to_tensor(real, dtype="float32"))
+        return {"d_loss": float(d_loss), "d_real": float(d_real)}
+
+    def step_generator(self, n):
+        """One generator update with `n` fresh noise vectors.
+
+        Returns:
+            dict of floats: `g_loss`, `d_fake` and `g_grad_norm` before the update.
+        """
+        if self._g_step is None:
+            self._g_step = tf.function(self._g_update)
+        g_loss, d_fake, g_grad = self._g_step(tf.constant(int(n)))
+        return {"g_loss": float(g_loss), "d_fake": float(d_fake), "g_grad_norm": float(g_grad)}
 
     def get_config(self):
         return {
@@ -154,15 +185,22 @@ class GAN(keras.Model):
         return cls(**config)
 
 
-def build_gan(config):
+def build_gan(config, n_features=2, image=False):
     """Builds and compiles the GAN a `GANConfig` describes.
 
+    Args:
+        config: the `GANConfig`.
+        n_features: numbers per real sample (2 for points, 784 for 28×28 digits).
+        image: the samples are images scaled to [−1, 1]: the generator ends in tanh.
+
     Returns:
-        A compiled `GAN`: generator `latent_dim -> g_depth x g_width -> 2`,
-        discriminator `2 -> d_depth x d_width -> 1` (a logit).
+        A compiled `GAN`: generator `latent_dim -> g_depth x g_width -> n_features`,
+        discriminator `n_features -> d_depth x d_width -> 1` (a logit).
     """
-    generator = make_mlp(config.latent_dim, 2, config.g_depth, config.g_width, config.g_activation, "generator", "point")
-    discriminator = make_mlp(2, 1, config.d_depth, config.d_width, config.d_activation, "discriminator", "score")
+    out_name, out_activation = ("image", "tanh") if image else ("point", None)
+    generator = make_mlp(config.latent_dim, n_features, config.g_depth, config.g_width, config.g_activation,
+                         "generator", out_name, out_activation)
+    discriminator = make_mlp(n_features, 1, config.d_depth, config.d_width, config.d_activation, "discriminator", "score")
     model = GAN(generator, discriminator, config.latent_dim, config.loss, config.d_steps, config.label_smoothing, name="gan")
     model.compile(
         d_optimizer=make_optimizer(config.d_optimizer, config.d_learning_rate),

@@ -5,7 +5,9 @@ import dataclasses
 from lab.configs.base import BaseConfig, param
 from lab.configs.mlp import OPTIMIZERS
 
-DATASETS = ("ring8", "grid25", "moons", "spiral")
+POINT_DATASETS = ("ring8", "grid25", "moons", "spiral")
+DATASETS = (*POINT_DATASETS, "mnist5k")
+MNIST_SIZE = 5000
 MODE_DATASETS = ("ring8", "grid25")  # data sets made of Gaussian modes: modes captured is defined
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "sigmoid")
 LOSSES = ("non_saturating", "minimax", "least_squares")
@@ -15,8 +17,8 @@ LOSSES = ("non_saturating", "minimax", "least_squares")
 class GANConfig(BaseConfig):
     """Every hyperparameter of the GAN lab, with its default and allowed values."""
 
-    dataset: str = param("ring8", "choice", "The real data the generator must imitate: 8 Gaussians on a ring, 25 on a 5×5 grid, two moons or a spiral.", group="Data", choices=DATASETS)
-    n_samples: int = param(10000, "int", "How many real points are drawn (one epoch is one pass over them).", label="Real samples", group="Data", min=256, max=50000, step=256)
+    dataset: str = param("ring8", "choice", "The real data the generator must imitate: 8 Gaussians on a ring, 25 on a 5×5 grid, two moons, a spiral, or 5,000 MNIST digits (28×28, dense networks).", group="Data", choices=DATASETS)
+    n_samples: int = param(10000, "int", "How many real points are drawn (one epoch is one pass over them).", label="Real samples", group="Data", active_if=("dataset", POINT_DATASETS), min=256, max=50000, step=256)
     latent_dim: int = param(2, "int", "Size of the noise vector z the generator turns into a point.", label="Latent size", min=1, max=64)
     g_depth: int = param(3, "int", "Hidden layers of the generator.", label="Generator depth", min=1, max=6)
     g_width: int = param(128, "int", "Units in each hidden layer of the generator.", label="Generator width", min=4, max=512)
@@ -36,11 +38,16 @@ class GANConfig(BaseConfig):
     seed: int = param(0, "int", "Random seed for the data, the weights, the noise and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)
 
     def check(self):
-        if self.batch_size > self.n_samples:
+        if self.batch_size > self.n_real:
             raise ValueError(
-                f"batch_size ({self.batch_size}) is larger than the number of real samples ({self.n_samples}): "
-                "pick a smaller batch or more samples."
+                f"batch_size ({self.batch_size}) is larger than the number of real samples ({self.n_real}): "
+                "pick a smaller batch" + ("." if self.dataset == "mnist5k" else " or more samples.")
             )
+
+    @property
+    def n_real(self):
+        """How many real samples one epoch passes over."""
+        return MNIST_SIZE if self.dataset == "mnist5k" else self.n_samples
 
     @property
     def learning_rate(self):

@@ -29,12 +29,52 @@ TIPS = {
 }
 
 
+STEPS = (("gan_step_d", "One D step", "discriminator_step"), ("gan_step_g", "One G step", "generator_step"),
+         ("gan_step_epoch", "One epoch", "one_epoch"))
+
+
 def gan_inputs(values):
-    """The intro and a tip for the chosen data set."""
+    """The intro, a tip for the chosen data set and the step controls."""
     st.markdown(INTRO)
     if values.get("dataset") in TIPS:
         st.caption(f":material/lightbulb: {TIPS[values['dataset']]}")
+    step_controls()
     return values, None
+
+
+def _apply_step(job):
+    """Carries out a step button clicked in the last rerun (before the views draw, so they show its result)."""
+    from lab import gan_stepping
+
+    for key, _, action in STEPS:
+        if st.session_state.get(key):
+            log = st.session_state.setdefault("gan_step_log", [])
+            log.append({"run": job.run.label, **getattr(gan_stepping, action)(job)})
+            del log[:-8]
+
+
+def step_controls():
+    """GAN Lab's step controls, acting on the latest run once it has ended (completed or stopped)."""
+    job = st.session_state.get("jobs", {}).get("gan")
+    ready = job is not None and job.done and job.setup is not None and job.run.status in ("completed", "stopped")
+    if ready:
+        _apply_step(job)
+    with st.container(border=True):
+        st.markdown("**Step by hand**")
+        columns = st.columns([1, 1, 1, 3])
+        for column, (key, label, _) in zip(columns, STEPS):
+            column.button(label, key=key, disabled=not ready, width="stretch")
+        if not ready:
+            columns[3].caption("Train (or press Stop right after Train), then move the game one update at a time: "
+                               "watch D's background shift after a D step and the points move after a G step.")
+            return
+        log = [row for row in st.session_state.get("gan_step_log", []) if row["run"] == job.run.label]
+        if log:
+            columns[3].dataframe(log[::-1], hide_index=True, height=140,
+                                 column_order=("step", "d_loss", "d_real", "g_loss", "d_fake"))
+        else:
+            columns[3].caption("Each step acts on the model of the run above; the numbers shown are measured just "
+                               "before the update.")
 
 
 def samples_chart(snap):
@@ -102,36 +142,114 @@ def losses_chart(run):
                           None if ls else LN2, "ln 2 ≈ 0.693 (D's loss is 2 ln 2 at equilibrium)")
 
 
-def modes_chart(trace, total):
-    """Modes captured and the share of high-quality samples over training (VEEGAN metric)."""
-    frame = pd.DataFrame(trace)
-    base = alt.Chart(frame).encode(x=alt.X("epoch:Q"))
-    modes = base.mark_line(point=True, color="#08519c").encode(
-        y=alt.Y("modes_captured:Q", title="modes captured", scale=alt.Scale(domain=[0, total])),
+def modes_chart(run, total):
+    """Modes captured and the share of high-quality samples per epoch (VEEGAN metric)."""
+    frame = run.history_frame()
+    if "modes_captured" not in frame:
+        return None
+    frame = downsample(frame[["epoch", "modes_captured", "high_quality_fraction"]])
+    base = alt.Chart(frame).encode(x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)))
+    modes = base.mark_line(point=alt.OverlayMarkDef(size=12), color="#08519c").encode(
+        y=alt.Y("modes_captured:Q", title="modes captured (solid)", scale=alt.Scale(domain=[0, total])),
         tooltip=["epoch:Q", "modes_captured:Q", alt.Tooltip("high_quality_fraction:Q", format=".1%")])
     hq = base.mark_line(strokeDash=[4, 3], color="#f16913").encode(
         y=alt.Y("high_quality_fraction:Q", title="high-quality share (dashed)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
-    return alt.layer(modes, hq).resolve_scale(y="independent").properties(title="Modes captured and high-quality samples (2,500 samples)", height=280)
+    return alt.layer(modes, hq).resolve_scale(y="independent").properties(
+        title="Modes captured and high-quality share (2,500 samples)", height=280)
 
 
-def gan_views(run, data):
-    """The GAN's live views."""
-    snap = run.snapshot
+def spread_chart(run):
+    """The spread of the generated samples per epoch, with the line of the real data's spread."""
+    return _history_lines(run, ["spread"], {"spread": "spread"}, "How widely the fakes vary (1 = like the real data)",
+                          "generated std / real std", 1.0, "real data", colours=("#f16913",))
+
+
+def mapping_chart(snap):
+    """The generator's mapping of a latent grid: lines of constant z1 and z2, drawn where G sends them."""
+    mapping = snap["mapping"]
+    points = np.asarray(mapping["points"])
+    rows = mapping["rows"]
+    cols = len(points) // rows
+    i, j = np.divmod(np.arange(len(points)), cols)
+    frame = pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "i": i, "j": j})
+    lo, hi = snap["bounds"]
+    scale = dict(scale=alt.Scale(domain=[lo, hi], nice=False, clamp=True))
+    real = pd.DataFrame(np.asarray(snap["real"]), columns=["x", "y"])
+    layers = [alt.Chart(real).mark_circle(size=8, opacity=0.35, color="#08519c").encode(
+        x=alt.X("x:Q", title="x", **scale), y=alt.Y("y:Q", title="y", **scale))]
+    layers.append(alt.Chart(frame).mark_line(strokeWidth=1, color="#f16913", clip=True).encode(
+        x="x:Q", y="y:Q", detail="i:N", order="j:Q"))
+    if rows > 1:
+        layers.append(alt.Chart(frame).mark_line(strokeWidth=1, color="#7f2704", clip=True).encode(
+            x="x:Q", y="y:Q", detail="j:N", order="i:Q"))
+    what = "a line of z" if rows == 1 else f"a {rows}×{cols} grid of z"
+    return alt.layer(*layers).properties(title=f"Where G sends {what} (epoch {snap['epoch']})", height=380, width=380)
+
+
+def digit_grid(images, columns=6):
+    """Tiles `(n, h, w)` images in [0, 1] into one greyscale picture with 2-pixel gaps."""
+    images = np.asarray(images)
+    n, h, w = images.shape
+    rows = -(-n // columns)
+    canvas = np.ones((rows * (h + 2), columns * (w + 2)))
+    for k, image in enumerate(images):
+        r, c = divmod(k, columns)
+        canvas[r * (h + 2) + 1: r * (h + 2) + 1 + h, c * (w + 2) + 1: c * (w + 2) + 1 + w] = image
+    return canvas
+
+
+def _point_views(run, snap):
     left, right = st.columns(2)
     with left:
         st.altair_chart(samples_chart(snap), width="content")
         st.caption("Blue: real points. Orange: 800 of the 2,500 generated points (the same noise every time, so you "
                    "see each point move). Background: D's probability that a point there is real (green high, purple low).")
     with right:
-        quality = snap.get("quality") or {}
+        st.altair_chart(mapping_chart(snap), width="content")
+        st.caption("G is a function from noise to the plane. Each orange line is a line of constant noise, bent by G. "
+                   "Where lines crowd, G puts many samples; a grid folded onto one spot is mode collapse.")
+    quality = snap.get("quality") or {}
+    left, right = st.columns(2)
+    with left:
         if quality:
             a, b = st.columns(2)
             a.metric("Modes captured", f"{quality['modes_captured']} of {quality['modes_total']}")
             b.metric("High-quality samples", f"{quality['high_quality_fraction']:.1%}")
-            if snap.get("trace"):
-                st.altair_chart(modes_chart(snap["trace"], quality["modes_total"]), width="stretch")
+            chart = modes_chart(run, quality["modes_total"])
+            if chart is not None:
+                st.altair_chart(chart, width="stretch")
             st.caption("A generated point is high quality when it lies within 3 standard deviations of its nearest mode; "
                        "a mode is captured when at least one high-quality point is nearest to it (VEEGAN, PacGAN).")
+        else:
+            _spread_view(run)
+    with right:
+        if quality:
+            _spread_view(run)
+
+
+def _spread_view(run):
+    chart = spread_chart(run)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
+        st.caption("The spread falls towards 0 when G collapses onto a few outputs, whatever the data.")
+
+
+def _image_views(run, snap):
+    left, right = st.columns(2)
+    with left:
+        st.image(digit_grid(snap["images"]), caption=f"36 generated digits (epoch {snap['epoch']}, the same noise every time)",
+                 clamp=True, width=360)
+    with right:
+        _spread_view(run)
+
+
+def gan_views(run, data):
+    """The GAN's live views."""
+    snap = run.snapshot
+    if "images" in snap:
+        _image_views(run, snap)
+    else:
+        _point_views(run, snap)
     left, right = st.columns(2)
     with left:
         chart = losses_chart(run)

@@ -26,6 +26,10 @@ LABEL_WORDS = {
     "diverged": (":red[:material/error:]", "Diverged"),
     "lr_too_low": (":orange[:material/hourglass_bottom:]", "Learning rate too low"),
     "val_below_train": (":blue[:material/info:]", "Validation below training"),
+    "discriminator_wins": (":orange[:material/gavel:]", "Discriminator wins"),
+    "mode_collapse": (":orange[:material/compress:]", "Mode collapse"),
+    "oscillation": (":orange[:material/airwaves:]", "Oscillation"),
+    "balanced": (":green[:material/balance:]", "Balanced game"),
 }
 
 

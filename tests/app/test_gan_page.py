@@ -23,10 +23,41 @@ def test_train_shows_samples_losses_and_modes():
     assert not at.exception
     assert run.status == "completed" and run.metrics["modes_total"] == 8
     titles = chart_titles(at)
-    for title in ("Loss", "Samples over D", "What the discriminator says", "Discriminator and generator losses", "Modes captured"):
+    for title in ("Loss", "Samples over D", "Where G sends", "What the discriminator says",
+                  "Discriminator and generator losses", "Modes captured", "How widely the fakes vary"):
         assert title in titles
     assert any(m.label == "Modes captured" for m in at.metric)
     assert at.query_params["n_samples"] == "512"
+
+
+def test_step_buttons_move_the_finished_game():
+    at = open_lab_page("pages/3_GAN.py", {"n_samples": "512", "batch_size": "128", "g_width": "16", "d_width": "16",
+                                          "epochs": "2"})
+    assert at.button(key="gan_step_d").disabled  # nothing to step before a run
+    at.button(key="train").click().run()
+    job = at.session_state["jobs"]["gan"]
+    job.wait(TIMEOUT)
+    at.run()
+    before = job.run.snapshot["samples"].copy()
+    at.button(key="gan_step_g").click().run()
+    assert not at.exception
+    assert not (job.run.snapshot["samples"] == before).all()
+    at.button(key="gan_step_d").click().run()
+    at.button(key="gan_step_epoch").click().run()
+    assert not at.exception and len(job.run.history) == 3
+    steps = at.dataframe[0].value
+    assert list(steps["step"]) == ["epoch", "D", "G"]  # newest first
+
+
+def test_digits_show_a_grid_of_generated_images():
+    at = open_lab_page("pages/3_GAN.py", {"dataset": "mnist5k", "batch_size": "500", "g_width": "16", "d_width": "16",
+                                          "epochs": "1"})
+    assert at.number_input(key="gan_n_samples").disabled  # points only
+    at.button(key="train").click().run()
+    at.session_state["jobs"]["gan"].wait(TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert any("36 generated digits" in caption for image in at.get("image") for caption in image.captions)
 
 
 def test_bad_batch_blocks_training():

@@ -178,3 +178,31 @@ def test_autoencoder_settings_appear_as_named_values():
     assert "VAL_SPLIT" not in source  # full MNIST validates on its own test images
     assert "keras.utils.set_random_seed(SEED)" in source.split("keras.Input")[0].split("x_noisy = ")[-1]
     assert "NOISE" not in autoencoder_script(AutoencoderConfig(dataset="digits"))
+
+
+def test_gan_script_reproduces_the_engines_losses(tmp_path):
+    from lab.codegen.gan import gan_script
+    from lab.configs.gan import GANConfig
+
+    config = GANConfig(n_samples=512, batch_size=128, epochs=2, g_width=16, d_width=16, d_steps=2, loss="minimax",
+                       d_optimizer="sgd", label_smoothing=0.1)
+    source = gan_script(config)
+    assert imported_modules(source) <= {"numpy", "keras", "tensorflow"}
+    process = start_script(source, tmp_path)
+    lab = get_lab("gan")
+    run = TrainingJob(lab, config, lab.load_data(config)).start().wait(300)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr[-3000:]
+    script = {k: float(v) for k, v in (pair.split("=") for pair in stdout.strip().splitlines()[-1].split())}
+    assert script["final_d_loss"] == pytest.approx(run.history[-1]["d_loss"], rel=1e-6)
+    assert script["final_g_loss"] == pytest.approx(run.history[-1]["g_loss"], rel=1e-6)
+
+
+def test_gan_script_for_digits_builds_a_tanh_generator():
+    from lab.codegen.gan import gan_script
+    from lab.configs.gan import GANConfig
+
+    source = gan_script(GANConfig(dataset="mnist5k"))
+    compile(source, "gan.py", "exec")
+    assert "mnist_data()" in source and '"image", "tanh"' in source and "N_SAMPLES" not in source
+    assert "def step_generator" not in source and "get_config" not in source  # lab-only methods left out

@@ -43,6 +43,9 @@ def test_metric_counts_one_mode_when_collapsed_and_none_when_far():
 
 
 def test_data_sets_and_invalid_settings():
+    digits = load_gan_data(TINY.replace(dataset="mnist5k"))
+    assert digits.x.shape == (5000, 784) and digits.x.min() == -1.0 and digits.x.max() == 1.0 and digits.is_image
+    assert TINY.replace(dataset="mnist5k", batch_size=4096).n_real == 5000  # n_samples applies to points only
     for name in ("ring8", "grid25", "moons", "spiral"):
         data = load_gan_data(TINY.replace(dataset=name))
         assert data.x.shape == (256, 2) and data.x.dtype == np.float32
@@ -78,7 +81,9 @@ def test_tiny_run_reports_modes_and_live_views():
     assert len(m["samples"]) == 2500 and len(m["samples"][0]) == 2
     snap = run.snapshot
     assert snap["samples"].shape == (gan_lab.SHOWN_SAMPLES, 2)
-    assert len(snap["heat"]["p"]) == gan_lab.HEAT_GRID**2 and snap["trace"]
+    assert len(snap["heat"]["p"]) == gan_lab.HEAT_GRID**2
+    assert snap["mapping"]["points"].shape == (gan_lab.MAPPING_TICKS**2, 2)
+    assert {"spread", "modes_captured", "high_quality_fraction", "g_grad_norm"} <= set(run.history[-1])
 
 
 def test_cli_writes_modes_and_samples(tmp_path, capsys):
@@ -107,3 +112,67 @@ def test_saved_gan_loads_with_the_same_generator(tmp_path):
     z = np.ones((3, TINY.latent_dim), "float32")
     np.testing.assert_allclose(loaded.generator(z), model.generator(z), rtol=1e-6)
     assert loaded.gan_loss == "least_squares"
+
+
+def test_digits_run_shows_generated_images_and_no_point_metrics():
+    config = TINY.replace(dataset="mnist5k", batch_size=500, epochs=1)
+    job = TrainingJob(gan_lab.LAB, config, load_gan_data(config), number=1, queue=JobQueue(max_jobs=4)).start()
+    run = job.wait(120)
+    assert run.status == "completed", run.message
+    images = run.snapshot["images"]
+    assert images.shape == (gan_lab.IMAGE_SHOWN, 28, 28) and images.min() >= 0 and images.max() <= 1
+    assert "samples" not in run.metrics and "modes_captured" not in run.metrics and "spread" in run.metrics
+
+
+def test_spread_is_one_for_real_like_samples_and_small_when_collapsed():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(2500, 2))
+    assert gan_lab.spread(rng.normal(size=(2500, 2)), real) == pytest.approx(1.0, abs=0.05)
+    assert gan_lab.spread(0.01 * rng.normal(size=(2500, 2)) + 3.0, real) < 0.05
+
+
+def test_steps_by_hand_move_each_network_and_add_an_epoch():
+    from lab import gan_stepping
+
+    job = TrainingJob(gan_lab.LAB, TINY, load_gan_data(TINY), number=1, queue=JobQueue(max_jobs=4)).start()
+    run = job.wait(120)
+    model = job.setup.model
+    d_before = [w.copy() for w in model.discriminator.get_weights()]
+    g_before = [w.copy() for w in model.generator.get_weights()]
+    out = gan_stepping.discriminator_step(job, seed=0)
+    assert out["step"] == "D" and np.isfinite(out["d_loss"])
+    assert not all(np.array_equal(a, b) for a, b in zip(d_before, model.discriminator.get_weights()))
+    assert all(np.array_equal(a, b) for a, b in zip(g_before, model.generator.get_weights()))
+    samples_before = run.snapshot["samples"].copy()
+    out = gan_stepping.generator_step(job)
+    assert out["step"] == "G" and out["g_grad_norm"] > 0
+    assert not np.array_equal(samples_before, run.snapshot["samples"])  # the views show the moved points
+    out = gan_stepping.one_epoch(job)
+    assert len(run.history) == 3 and run.history[-1]["epoch"] == 3 and "modes_captured" in run.history[-1]
+    assert run.epochs_planned == 3 and run.metrics["epochs_trained"] == 3
+
+
+def game(n=40, d_real=0.5, d_fake=0.5, **columns):
+    """A synthetic GAN history of `n` epochs."""
+    rows = [{"loss": 2.0, "d_loss": 1.38, "g_loss": 0.7, "d_real": d_real, "d_fake": d_fake} for _ in range(n)]
+    for key, values in columns.items():
+        for row, value in zip(rows, values):
+            row[key] = value
+    return rows
+
+
+def test_gan_diagnosis_names_each_failure_and_the_balanced_game():
+    from lab.diagnosis import diagnose_history
+
+    assert diagnose_history(game())["labels"] == ["balanced"]
+    wins = diagnose_history(game(d_real=0.97, d_fake=0.02, g_grad_norm=[1.0] * 10 + [0.001] * 30))
+    assert wins["labels"] == ["discriminator_wins"] and "0.001" in wins["findings"][0]["evidence"]
+    collapsed = diagnose_history(game(modes_captured=[8] * 20 + [2] * 20))
+    assert collapsed["labels"] == ["mode_collapse"] and "8 modes at epoch 1" in collapsed["findings"][0]["evidence"]
+    assert diagnose_history(game(spread=[0.05] * 40))["labels"] == ["mode_collapse"]
+    swinging = diagnose_history(game(high_quality_fraction=[0.9, 0.9, 0.3, 0.3] * 10))
+    assert swinging["labels"] == ["oscillation"]
+    steady = diagnose_history(game(high_quality_fraction=list(np.linspace(0.5, 0.95, 40))))
+    assert steady["labels"] == ["balanced"]
+    assert diagnose_history(game(n=3))["too_early"]
+    assert diagnose_history(game(d_real=[0.5, float("nan")] + [0.5] * 38, d_loss=[1.0, float("nan")]))["labels"] == ["diverged"]
