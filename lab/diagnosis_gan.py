@@ -14,7 +14,8 @@ MIN_EPOCHS = 5  # fewer epochs than this: too early to tell
 TAIL = 0.2  # the end of the run: its last 20% of epochs (at least 3)
 D_WINS_REAL, D_WINS_FAKE = 0.8, 0.1  # D(real) above 0.8 and D(G(z)) below 0.1 at the end: D wins
 COLLAPSE_SPREAD = 0.3  # generated std below 30% of the real one at the end: collapsed
-COLLAPSE_MODES = 0.5  # or captures at most half of the most modes it ever held (and it held 2 or more)
+COLLAPSE_MODES = 0.5  # or captures at most half of the modes (or of the most it ever held, if 2 or more)
+COLLAPSE_QUALITY = 0.5  # ...while at least half of its samples sit on a mode (on target, too few targets)
 SWING_MIN = 0.15  # oscillation: the high-quality share swings by 15 points or more between
 #   consecutive peaks and dips, over the last half of the run,
 MIN_SWINGS = 3  # at least 3 times
@@ -83,6 +84,11 @@ def _mode_collapse(history):
             first_best = int(np.nanargmax(modes)) + 1
             return _finding("mode_collapse", f"it captured {best:.0f} modes at epoch {first_best} but only "
                                              f"{end_modes:.0f} over the last {k} epochs")
+        total = float(np.nanmax(_column(history, "modes_total")))
+        quality = float(np.nanmedian(_tail(_column(history, "high_quality_fraction"))[0]))
+        if end_modes <= COLLAPSE_MODES * total and quality >= COLLAPSE_QUALITY:
+            return _finding("mode_collapse", f"{quality:.0%} of the samples sit on a mode, but on only "
+                                             f"{end_modes:.0f} of the {total:.0f} modes over the last {k} epochs")
     spread = _column(history, "spread")
     if np.isfinite(spread).any():
         end, k = _tail(spread)

@@ -67,13 +67,12 @@ def score(samples, data):
 def spread(samples, real):
     """How widely the samples vary, as a share of the real data's variation (1: as wide; near 0: collapsed).
 
-    The mean over features of the generated standard deviation divided by the
-    real one; features that never vary in the real data are skipped.
+    The square root of the generated samples' total variance (summed over
+    features) over the real data's.
     """
-    real_std = np.std(real, axis=0)
-    varying = real_std > 1e-3
-    ratio = np.std(np.asarray(samples, dtype="float64"), axis=0)[varying] / real_std[varying]
-    return float(np.mean(ratio)) if ratio.size and np.all(np.isfinite(ratio)) else float("nan")
+    real_var = float(np.sum(np.var(real, axis=0)))
+    ratio = np.sqrt(float(np.sum(np.var(np.asarray(samples, dtype="float64"), axis=0))) / real_var) if real_var > 0 else np.nan
+    return float(ratio) if np.isfinite(ratio) else float("nan")
 
 
 def latent_grid(latent_dim, ticks=MAPPING_TICKS, span=MAPPING_RANGE):
@@ -97,7 +96,8 @@ def epoch_quality(model, data, z):
     out = {"spread": spread(samples, data.x)}
     quality = score(samples, data)
     if quality:
-        out.update(modes_captured=quality["modes_captured"], high_quality_fraction=quality["high_quality_fraction"])
+        out.update(modes_captured=quality["modes_captured"], modes_total=quality["modes_total"],
+                   high_quality_fraction=quality["high_quality_fraction"])
     return out
 
 

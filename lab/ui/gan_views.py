@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.charts import downsample
+from lab.ui.widgets import preset_button
 
 LN2 = math.log(2)
 INTRO = (
@@ -15,9 +16,10 @@ INTRO = (
     "probability that it is real. D learns to tell real from generated points, G learns to fool D. At the "
     "ideal end of the game G draws exactly the real data, D can only guess, D = 1/2 everywhere and each "
     "cross-entropy term is ln 2 ≈ 0.693. Watch the orange points (generated) spread over the blue ones (real) "
-    "while the background shows where D believes points are real. Try `minimax` to see the generator stall, "
-    "a tiny generator or one latent dimension to see **mode collapse**, or 5 discriminator steps at a high "
-    "learning rate to see D win."
+    "while the background shows where D believes points are real. To see things go wrong: give D 5 steps per "
+    "G step and a 10x higher learning rate (**mode collapse**); add `minimax` to that and the generator's "
+    "gradient shrinks about 10-20 fold (the **saturation** the non-saturating loss avoids); pick digits with "
+    "the 2-D settings and **D wins**."
 )
 TIPS = {
     "ring8": "The defaults (seed 0, 300 epochs, about a minute) capture all 8 modes with 94% of the samples within "
@@ -26,7 +28,12 @@ TIPS = {
     "grid25": "25 modes are much harder: published vanilla GANs capture 3 to 17 of them.",
     "moons": "Moons and the spiral have no modes, so only the picture tells how well G does.",
     "spiral": "Moons and the spiral have no modes, so only the picture tells how well G does.",
+    "mnist5k": "Digits need more than the 2-D defaults: with them the discriminator wins within a few epochs "
+               "(try it, the diagnosis says so). The digit settings give G a 32-number noise vector and wider "
+               "layers, and label smoothing keeps D from growing overconfident.",
 }
+DIGIT_SETTINGS = {"latent_dim": 32, "g_width": 256, "d_width": 256, "g_activation": "leaky_relu",
+                  "label_smoothing": 0.2, "batch_size": 64, "epochs": 100}
 
 
 STEPS = (("gan_step_d", "One D step", "discriminator_step"), ("gan_step_g", "One G step", "generator_step"),
@@ -38,6 +45,9 @@ def gan_inputs(values):
     st.markdown(INTRO)
     if values.get("dataset") in TIPS:
         st.caption(f":material/lightbulb: {TIPS[values['dataset']]}")
+    if values.get("dataset") == "mnist5k" and any(values.get(k) != v for k, v in DIGIT_SETTINGS.items()):
+        preset_button("gan", "Use the digit settings", DIGIT_SETTINGS, key="gan_digit_settings",
+                      help=", ".join(f"{k} = {v}" for k, v in DIGIT_SETTINGS.items()))
     step_controls()
     return values, None
 
@@ -105,7 +115,7 @@ def samples_chart(snap):
         title=f"Samples over D (epoch {snap['epoch']})", height=380, width=380)
 
 
-def _history_lines(run, columns, names, title, y_title, rule, rule_text, colours=("#08519c", "#f16913")):
+def _history_lines(run, columns, names, title, y_title, rule, rule_text, colours=("#08519c", "#f16913"), log=False):
     history = run.history_frame()
     present = [c for c in columns if c in history]
     if not len(history) or not present:
@@ -115,7 +125,7 @@ def _history_lines(run, columns, names, title, y_title, rule, rule_text, colours
     frame = frame[np.isfinite(frame["value"])]
     lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
         x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=[names[c] for c in columns], range=list(colours))),
         tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g")],
@@ -156,6 +166,12 @@ def modes_chart(run, total):
         y=alt.Y("high_quality_fraction:Q", title="high-quality share (dashed)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
     return alt.layer(modes, hq).resolve_scale(y="independent").properties(
         title="Modes captured and high-quality share (2,500 samples)", height=280)
+
+
+def g_gradient_chart(run):
+    """The generator's gradient norm per epoch (log scale): it collapses when the minimax loss saturates."""
+    return _history_lines(run, ["g_grad_norm"], {"g_grad_norm": "|∇G|"}, "How hard G is pushed: its gradient norm",
+                          "gradient norm (log scale)", None, "", colours=("#6a51a3",), log=True)
 
 
 def spread_chart(run):
@@ -261,3 +277,14 @@ def gan_views(run, data):
             st.altair_chart(chart, width="stretch")
     st.caption("The loss chart above shows `loss` = D loss + G loss. When D wins, D(real) → 1, D(G(z)) → 0 and "
                "G's loss climbs; at the ideal equilibrium both means sit at 0.5.")
+    left, right = st.columns(2)
+    with left:
+        chart = g_gradient_chart(run)
+        if chart is not None:
+            st.altair_chart(chart, width="stretch")
+    with right:
+        st.caption("With `minimax` the generator minimises log(1 − D(G(z))). When D confidently rejects the fakes, "
+                   "D(G(z)) ≈ 0 where that curve is flat, so G's gradient nearly vanishes and it learns slowly. "
+                   "`non_saturating` maximises log D(G(z)) instead: the same fixed point, but a steep slope exactly "
+                   "where G is losing. Measured with 5 D steps and D learning rate 0.001 (seed 0): over the first "
+                   "20 epochs the median gradient norm was 2.0 with minimax against 42 with non_saturating.")

@@ -1,5 +1,6 @@
 """Hyperparameter widgets built from a config's metadata, with URL round-trips."""
 
+import re
 import urllib.parse
 
 import streamlit as st
@@ -149,3 +150,36 @@ def sync_query_params(config):
 def share_query(config):
     """The query string that restores a config (for the share box)."""
     return urllib.parse.urlencode(config.to_strings(), safe=",")
+
+
+def preset_button(prefix, label, values, key, help=None):
+    """A button that sets several widgets at once (a preset); they take the values on the next run.
+
+    Args:
+        prefix: the lab's widget key prefix.
+        label: the button's text.
+        values: `{field: value}` to set.
+        key: the button's widget key.
+        help: the button's tooltip.
+    """
+
+    def apply():
+        for name, value in values.items():
+            st.session_state[f"{prefix}_{name}"] = value
+
+    return st.button(label, key=key, on_click=apply, help=help)
+
+
+def open_in_lab(page, prefix, config_cls, settings):
+    """Opens a lab page with `settings` (`{field: text}`) in its widgets, the rest at their defaults.
+
+    Forgets the lab's widget values of this session first, so the page starts
+    from the link's settings, as a fresh visitor would.
+    """
+    fields = set(specs(config_cls))
+    for key in list(st.session_state):
+        rest = key[len(prefix) + 1:] if key.startswith(f"{prefix}_") else None
+        if rest is not None and (rest in fields or re.fullmatch(r"n_layers|units_\d+|act_\d+", rest)):
+            del st.session_state[key]
+    st.session_state.pop(_saved_key(prefix), None)
+    st.switch_page(page, query_params=settings)

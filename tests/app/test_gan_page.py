@@ -24,7 +24,8 @@ def test_train_shows_samples_losses_and_modes():
     assert run.status == "completed" and run.metrics["modes_total"] == 8
     titles = chart_titles(at)
     for title in ("Loss", "Samples over D", "Where G sends", "What the discriminator says",
-                  "Discriminator and generator losses", "Modes captured", "How widely the fakes vary"):
+                  "Discriminator and generator losses", "Modes captured", "How widely the fakes vary",
+                  "How hard G is pushed"):
         assert title in titles
     assert any(m.label == "Modes captured" for m in at.metric)
     assert at.query_params["n_samples"] == "512"
@@ -64,3 +65,13 @@ def test_bad_batch_blocks_training():
     at = open_lab_page("pages/3_GAN.py", {"n_samples": "256", "batch_size": "512"})
     assert "These settings cannot train" in " ".join(e.value for e in at.error)
     assert at.button(key="train").disabled
+
+
+def test_digit_settings_button_fills_the_widgets():
+    at = open_lab_page("pages/3_GAN.py", {"dataset": "mnist5k"})
+    at.button(key="gan_digit_settings").click().run()
+    assert not at.exception
+    assert at.number_input(key="gan_latent_dim").value == 32
+    assert at.selectbox(key="gan_g_activation").value == "leaky_relu"
+    assert at.query_params["latent_dim"] == "32"
+    assert "gan_digit_settings" not in [b.key for b in at.button]  # nothing left to apply

@@ -83,7 +83,7 @@ def test_tiny_run_reports_modes_and_live_views():
     assert snap["samples"].shape == (gan_lab.SHOWN_SAMPLES, 2)
     assert len(snap["heat"]["p"]) == gan_lab.HEAT_GRID**2
     assert snap["mapping"]["points"].shape == (gan_lab.MAPPING_TICKS**2, 2)
-    assert {"spread", "modes_captured", "high_quality_fraction", "g_grad_norm"} <= set(run.history[-1])
+    assert {"spread", "modes_captured", "modes_total", "high_quality_fraction", "g_grad_norm"} <= set(run.history[-1])
 
 
 def test_cli_writes_modes_and_samples(tmp_path, capsys):
@@ -170,6 +170,9 @@ def test_gan_diagnosis_names_each_failure_and_the_balanced_game():
     collapsed = diagnose_history(game(modes_captured=[8] * 20 + [2] * 20))
     assert collapsed["labels"] == ["mode_collapse"] and "8 modes at epoch 1" in collapsed["findings"][0]["evidence"]
     assert diagnose_history(game(spread=[0.05] * 40))["labels"] == ["mode_collapse"]
+    on_two_modes = diagnose_history(game(modes_captured=[2] * 40, modes_total=[8] * 40, high_quality_fraction=[0.9] * 40))
+    assert on_two_modes["labels"] == ["mode_collapse"] and "only 2 of the 8 modes" in on_two_modes["findings"][0]["evidence"]
+    assert diagnose_history(game(modes_captured=[8] * 40, modes_total=[8] * 40, high_quality_fraction=[0.9] * 40))["labels"] == ["balanced"]
     swinging = diagnose_history(game(high_quality_fraction=[0.9, 0.9, 0.3, 0.3] * 10))
     assert swinging["labels"] == ["oscillation"]
     steady = diagnose_history(game(high_quality_fraction=list(np.linspace(0.5, 0.95, 40))))
