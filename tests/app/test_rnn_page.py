@@ -1,0 +1,71 @@
+"""AppTest of the RNN page: the worked example's numbers, a tiny training, Compare cells, dynamics."""
+
+import json
+
+from tests.app.support import TIMEOUT, open_lab_page
+
+PAGE = "pages/5_RNN_LSTM.py"
+LECTURE_NUMBERS = (
+    "h_2 = tanh(W_hh·h_1 + W_xh·x_2 + b) = tanh([",
+    "= [0.7166, 0.9363, 0.9070]",
+    "y_2 = W_hy·h_2 = [1.9261, 1.1312, 0.9358, 1.0787] · softmax = [0.4441, 0.2006, 0.1650, 0.1903]",
+    "= [0.9540, 0.9807, 0.9564]",
+    "= [0.9370, 0.9793, 0.9876]",
+    "softmax = [0.4456, 0.1934, 0.1632, 0.1978] → predicts **S**",
+)
+
+
+def chart_titles(at):
+    return " ".join(json.dumps(json.loads(c.proto.spec).get("title", ""), ensure_ascii=False) for c in at.get("vega_lite_chart"))
+
+
+def page_text(at):
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_worked_example_shows_the_lecture_numbers():
+    at = open_lab_page(PAGE, {"task": "weather_toy"})
+    text = page_text(at)
+    for number in LECTURE_NUMBERS:
+        assert number in text
+    assert "Why gradients vanish or explode" in [h.value for h in at.subheader]
+    assert "h_t = tanh(W_hh·h_(t−1)), spectral radius 1" in chart_titles(at)
+
+
+def test_train_shows_metric_baseline_gradients_and_gates():
+    at = open_lab_page(PAGE)
+    at.selectbox(key="rnn_task").set_value("adding")
+    at.number_input(key="rnn_seq_len").set_value(10)
+    at.number_input(key="rnn_n_sequences").set_value(300)
+    at.number_input(key="rnn_units").set_value(8)
+    at.number_input(key="rnn_epochs").set_value(2).run()
+    assert not at.exception
+    at.button(key="train").click().run()
+    run = at.session_state["jobs"]["rnn"].wait(TIMEOUT)
+    at.run()  # AppTest does not fire run_every: redraw once the job ended
+    assert not at.exception
+    assert run.status == "completed" and "val_mse" in run.metrics
+    titles = chart_titles(at)
+    for title in ("Loss", "Validation MSE against the baseline", "Answers against the true sums",
+                  "Gradient of the loss with respect to each hidden state", "LSTM gates along a validation sequence"):
+        assert title in titles
+    assert at.query_params["seq_len"] == "10"
+
+
+def test_compare_cells_trains_all_three():
+    at = open_lab_page(PAGE, {"task": "weather_toy", "n_sequences": "200", "units": "4", "epochs": "1", "batch_size": "32"})
+    at.button(key="compare").click().run()
+    entries = at.session_state["rnn_compare"]
+    assert [name for name, _ in entries] == ["SimpleRNN", "LSTM", "GRU"]
+    for _, job in entries:
+        assert job.wait(TIMEOUT).status == "completed"
+    at.run()
+    assert not at.exception
+    assert "Validation accuracy of the three cells" in chart_titles(at)
+    assert any("does best" in s.value for s in at.success)
+
+
+def test_bad_copy_length_blocks_training():
+    at = open_lab_page(PAGE, {"task": "copy", "seq_len": "4"})
+    assert "These settings cannot train" in " ".join(e.value for e in at.error)
+    assert at.button(key="train").disabled
