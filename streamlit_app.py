@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lab.ui.page import available_labs, page_setup
+from lab.ui.page import GALLERY, available_labs, page_setup
 
 page_setup("Home")
 st.title("Deep Learning Lab")
@@ -16,3 +16,8 @@ for path, label, icon, blurb in available_labs():
     with st.container(border=True):
         st.page_link(path, label=f"**{label}**", icon=icon)
         st.caption(blurb)
+with st.container(border=True):
+    st.page_link(GALLERY, label="**Gallery of loss curves**", icon=":material/photo_library:")
+    st.caption("Real curves from every lab, good and bad: healthy, still learning, overfitting, a learning rate too "
+               "high or too low, divergence, a GAN's mode collapse. Each comes with its diagnosis, its cause and the "
+               "fix beside it; open any of them in its lab and train it yourself.")

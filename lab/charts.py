@@ -51,7 +51,7 @@ def loss_frame(run, smoothing=0.6, show_batches=True):
     positions, losses = list(run.batch_position), list(run.batch_loss)
     n = min(len(positions), len(losses))
     start = [] if run.initial_loss is None else [(0.0, run.initial_loss)]
-    batch = pd.DataFrame(start + list(zip(positions[:n], losses[:n])), columns=["epoch", "value"])
+    batch = pd.DataFrame(start + list(zip(positions[:n], losses[:n])), columns=["epoch", "value"], dtype=float)
     batch = batch[np.isfinite(batch["value"])]
     if show_batches and len(batch):
         parts.append(downsample(batch).assign(series="training, each batch"))
@@ -66,14 +66,24 @@ def loss_frame(run, smoothing=0.6, show_batches=True):
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["epoch", "value", "series"])
 
 
-def _earlier_frame(runs):
+def run_differences(run, other):
+    """The settings of `other` that differ from `run`'s, as `"name=value, ..."` (empty when none)."""
+    if run.config is None or other.config is None or type(run.config) is not type(other.config):
+        return ""
+    mine, theirs = run.config.to_strings(only_changed=False), other.config.to_strings(only_changed=False)
+    return ", ".join(f"{k}={v}" for k, v in theirs.items() if mine.get(k) != v)
+
+
+def _earlier_frame(runs, current=None):
     parts = []
     for run in runs:
         history = run.history_frame()
+        diff = run_differences(current, run) if current is not None else ""
+        name = f"{run.label}: {diff}" if diff else run.label
         for column, kind in (("loss", "training"), ("val_loss", "validation")):
             if column in history:
                 part = downsample(history[["epoch", column]].rename(columns={column: "value"}))
-                parts.append(part.assign(run=run.label, kind=kind))
+                parts.append(part.assign(run=name, kind=kind))
     return pd.concat(parts, ignore_index=True) if parts else None
 
 
@@ -103,19 +113,24 @@ def loss_chart(run, earlier=(), log_scale=False, smoothing=0.6, show_batches=Tru
     )
     tooltip = ["series:N", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("value:Q", format=".4g")]
     layers = []
-    old = _earlier_frame(earlier)
+    old = _earlier_frame(earlier, current=run)
     if old is not None and len(old := _finite(old, log_scale)):
         layers.append(
-            alt.Chart(old).mark_line(color="#999999", opacity=0.6, strokeWidth=1.2).encode(
-                x=x, y=y, detail="run:N", strokeDash=alt.StrokeDash("kind:N", title="earlier runs", legend=alt.Legend(orient="bottom")),
+            alt.Chart(old).mark_line(opacity=0.55, strokeWidth=1.3).encode(
+                x=x, y=y,
+                color=alt.Color("run:N", title="earlier runs (settings that differ from this run)",
+                                scale=alt.Scale(range=["#636363", "#9e9e9e", "#252525", "#c4c4c4"]),
+                                legend=alt.Legend(orient="bottom", columns=1, labelLimit=600)),
+                strokeDash=alt.StrokeDash("kind:N", title=None, legend=alt.Legend(orient="bottom")),
                 tooltip=["run:N", "kind:N", alt.Tooltip("epoch:Q"), alt.Tooltip("value:Q", format=".4g")],
             )
         )
     lines = frame[frame["series"] != "training, epoch mean"]
-    layers.append(alt.Chart(lines).mark_line(strokeWidth=1.5, clip=True).encode(x=x, y=y, color=color, tooltip=tooltip))
-    layers.append(
-        alt.Chart(frame[frame["series"] == "training, epoch mean"]).mark_circle(size=22).encode(x=x, y=y, color=color, tooltip=tooltip)
+    current = alt.layer(  # one colour legend for this run's series, apart from the earlier runs' legend
+        alt.Chart(lines).mark_line(strokeWidth=1.5, clip=True).encode(x=x, y=y, color=color, tooltip=tooltip),
+        alt.Chart(frame[frame["series"] == "training, epoch mean"]).mark_circle(size=22).encode(x=x, y=y, color=color, tooltip=tooltip),
     )
+    layers.append(current)
     if run.lr_changes:
         changes = pd.DataFrame(run.lr_changes).assign(text=lambda d: "lr → " + d["learning_rate"].map("{:g}".format))
         rule = alt.Chart(changes).mark_rule(color="#6a51a3", strokeDash=[4, 3]).encode(
@@ -125,7 +140,7 @@ def loss_chart(run, earlier=(), log_scale=False, smoothing=0.6, show_batches=Tru
             x="epoch:Q", y=alt.value(8), text="text:N"
         )
         layers += [rule, label]
-    return alt.layer(*layers).properties(title=title, height=320).interactive(bind_y=False)
+    return alt.layer(*layers).resolve_scale(color="independent").properties(title=title, height=320).interactive(bind_y=False)
 
 
 def metric_chart(run, metric):

@@ -1,4 +1,4 @@
-"""Command line: `python -m lab list | show LAB | run LAB ... | diagnose FILE`.
+"""Command line: `python -m lab list | show LAB | run LAB ... | diagnose FILE | gallery [--rebuild]`.
 
 Exit status: 0 when a run ended (completed, stopped or diverged: the JSON says
 which), 2 for an invalid configuration, 1 for a failure.
@@ -29,6 +29,9 @@ def _parser():
     run.add_argument("--quiet", action="store_true", help="print only the final line")
     diagnose = sub.add_parser("diagnose", help="diagnose a loss history (CSV or the JSON of `run`)")
     diagnose.add_argument("file")
+    gallery = sub.add_parser("gallery", help="list the gallery's entries and their stored labels, or rebuild them")
+    gallery.add_argument("--rebuild", action="store_true", help="train the entries again and store their histories")
+    gallery.add_argument("--only", nargs="+", metavar="ID", help="only these entries (ids, or lab names)")
     return parser
 
 
@@ -114,6 +117,29 @@ def cmd_diagnose(args):
     return EXIT_OK
 
 
+def cmd_gallery(args):
+    from lab import gallery
+
+    chosen = [e for e in gallery.ENTRIES if not args.only or e.id in args.only or e.lab in args.only]
+    if args.only and not chosen:
+        print(f"No gallery entry matches {' '.join(args.only)}.", file=sys.stderr)
+        return EXIT_INVALID
+    missing = 0
+    for entry in chosen:
+        stored = gallery.rebuild(entry) if args.rebuild else gallery.load(entry)
+        if stored is None:
+            print(f"{entry.id:28s} not built yet (python -m lab gallery --rebuild --only {entry.id})")
+            missing += 1
+            continue
+        found = stored["run"]["diagnosis"]["labels"]
+        fixed = stored["fix"]["diagnosis"]["labels"]
+        mark = "ok " if entry.label in found else "MISSING"
+        print(f"{entry.id:28s} {mark} wants {entry.label:18s} found {', '.join(found) or 'none':32s} "
+              f"fix: {', '.join(fixed) or 'none'}  ({stored['run']['wall_seconds']} s + {stored['fix']['wall_seconds']} s)",
+              flush=True)
+    return EXIT_OK if not missing else EXIT_FAILED
+
+
 def main(argv=None):
     """Runs the CLI; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -121,6 +147,8 @@ def main(argv=None):
         return cmd_diagnose(args)
     if args.command == "run":
         return cmd_run(args)
+    if args.command == "gallery":
+        return cmd_gallery(args)
     from lab.registry import get_lab, labs
 
     if args.command == "list":

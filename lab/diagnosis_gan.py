@@ -13,7 +13,8 @@ LABELS = ("diverged", "discriminator_wins", "mode_collapse", "oscillation", "bal
 MIN_EPOCHS = 5  # fewer epochs than this: too early to tell
 TAIL = 0.2  # the end of the run: its last 20% of epochs (at least 3)
 D_WINS_REAL, D_WINS_FAKE = 0.8, 0.1  # D(real) above 0.8 and D(G(z)) below 0.1 at the end: D wins
-COLLAPSE_SPREAD = 0.3  # generated std below 30% of the real one at the end: collapsed
+COLLAPSE_SPREAD = 0.3  # generated std below 30% of the real one at the end: collapsed, unless
+SPREAD_EPOCHS, SPREAD_GROWING = 10, 1.2  # fewer than 10 epochs, or it grew 20% over the end
 COLLAPSE_MODES = 0.5  # or captures at most half of the modes (or of the most it ever held, if 2 or more)
 COLLAPSE_QUALITY = 0.5  # ...while at least half of its samples sit on a mode (on target, too few targets)
 SWING_MIN = 0.15  # oscillation: the high-quality share swings by 15 points or more between
@@ -90,10 +91,11 @@ def _mode_collapse(history):
             return _finding("mode_collapse", f"{quality:.0%} of the samples sit on a mode, but on only "
                                              f"{end_modes:.0f} of the {total:.0f} modes over the last {k} epochs")
     spread = _column(history, "spread")
-    if np.isfinite(spread).any():
+    if np.isfinite(spread).any() and len(history) >= SPREAD_EPOCHS:
         end, k = _tail(spread)
         end_spread = float(np.nanmedian(end))
-        if end_spread < COLLAPSE_SPREAD:
+        growing = end[-1] > SPREAD_GROWING * end[0]  # G still spreading out from its small start
+        if end_spread < COLLAPSE_SPREAD and not growing:
             return _finding("mode_collapse", f"the generated samples vary only {end_spread:.0%} as much as the real "
                                              f"data over the last {k} epochs")
     return None

@@ -28,6 +28,8 @@ LAB_PAGES = (
      "attention map is drawn while it forms."),
 )
 
+GALLERY = "pages/7_Gallery.py"
+
 
 def available_labs():
     """The `(path, label, icon, blurb)` of each lab whose page file exists, in menu order."""
@@ -60,4 +62,5 @@ def page_setup(title, wide=True):
         st.page_link("streamlit_app.py", label="Home", icon=":material/home:")
         for path, label, icon, _ in available_labs():
             st.page_link(path, label=label, icon=icon)
+        st.page_link(GALLERY, label="Gallery of loss curves", icon=":material/photo_library:")
         st.divider()

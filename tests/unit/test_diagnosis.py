@@ -156,7 +156,7 @@ def _batches(spikes, seed=0, count=2000):
 
 
 def test_batch_spikes_mean_learning_rate_too_high():
-    result = diagnose(CURVES["healthy"]["loss"], batch_loss=_batches(spikes=40))
+    result = diagnose(CURVES["healthy"]["loss"], batch_loss=_batches(spikes=200))
     assert result["labels"] == ["lr_too_high"]
     assert "batch losses spiked" in result["findings"][0]["evidence"]
 
@@ -165,6 +165,8 @@ def test_noisy_batches_without_spikes_are_fine():
     rng = np.random.default_rng(1)
     batches = decay(250, epochs=2000) * rng.lognormal(0.0, 0.3, 2000)
     assert diagnose(CURVES["healthy"]["loss"], batch_loss=batches)["labels"] == ["healthy"]
+    # A few hard batches (2%, as small batches or dropout give) are not a learning-rate problem.
+    assert diagnose(CURVES["healthy"]["loss"], batch_loss=_batches(spikes=40))["labels"] == ["healthy"]
 
 
 @pytest.mark.parametrize(

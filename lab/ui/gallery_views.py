@@ -1,0 +1,84 @@
+"""The gallery page: real loss curves of every lab, what they mean, and the fix beside each."""
+
+import streamlit as st
+
+from lab import charts, gallery
+from lab.registry import get_lab
+from lab.ui.live import LABEL_WORDS
+from lab.ui.page import page_setup
+from lab.ui.widgets import open_in_lab
+
+INTRO = (
+    "Every curve here comes from a real training run of one of the labs, stored when the gallery was built. "
+    "Each shows one pattern. Read the curve first, then the diagnosis the app makes of it, what causes it, "
+    "and the same run with a fix on the right. **Open in lab** loads the settings into the lab, so you can "
+    "train it yourself and watch the pattern appear live."
+)
+HOW_TO_READ = """\
+- **Healthy**: a steep fall, then a flat tail; validation close to training.
+- **Still learning**: no flat tail yet; more epochs (or a faster optimizer) would still help.
+- **Overfitting**: training keeps falling while validation reaches a minimum and climbs.
+- **Learning rate too high**: jumps and spikes instead of a smooth fall; **diverged**: the loss blows up to huge values or NaN.
+- **Learning rate too low**: almost flat from the start.
+- **Validation below training**: normal with dropout, which handicaps only the training loss.
+- GANs are read from the game, not from one loss: who wins, how many modes the fakes cover, whether it settles.
+"""
+
+
+def _labels(diagnosis):
+    words = [" ".join(LABEL_WORDS.get(label, ("", label))) for label in diagnosis.get("labels", [])]
+    return ", ".join(words) or "no clear pattern"
+
+
+def _side(entry, stored, which):
+    run = gallery.as_run(entry.lab, stored, which)
+    title = {"problem": "The problem", "fix": "For contrast" if entry.contrast else "The fix"}[which]
+    st.altair_chart(charts.loss_chart(run, smoothing=0.6, title=title), width="stretch")
+    st.markdown(f"**Diagnosis:** {_labels(stored['diagnosis'])}")
+    for finding in stored["diagnosis"].get("findings", []):
+        st.caption(f"{finding['label'].replace('_', ' ')}: {finding['evidence']}")
+    settings = " ".join(f"--set {k}={v}" for k, v in stored["config"].items()) or "(the lab's defaults)"
+    st.code(f"python -m lab run {entry.lab} {settings}", language="bash", wrap_lines=True)
+
+
+def _open_button(entry, settings, key, label):
+    lab = get_lab(entry.lab)
+    if st.button(label, key=key, icon=":material/open_in_new:"):
+        open_in_lab(lab.page, lab.name, lab.config_cls, settings)
+
+
+def entry_view(entry):
+    """One gallery entry: the problem's and the fix's curves side by side, the cause and the links."""
+    stored = gallery.load(entry)
+    st.subheader(entry.title, anchor=entry.id)
+    st.caption(f"{get_lab(entry.lab).title} lab · the diagnosis it shows: {LABEL_WORDS.get(entry.label, ('', entry.label))[1]}")
+    if stored is None:
+        st.info(f"This entry is not built yet: `python -m lab gallery --rebuild --only {entry.id}`.")
+        return
+    st.markdown(entry.cause)
+    left, right = st.columns(2)
+    with left:
+        _side(entry, stored["run"], "problem")
+        _open_button(entry, entry.settings, f"open_{entry.id}", "Open in lab")
+    with right:
+        _side(entry, stored["fix"], "fix")
+        st.markdown(f"*{entry.fix_text}*")
+        _open_button(entry, entry.fix_settings(), f"open_fix_{entry.id}",
+                     "Open the contrast in lab" if entry.contrast else "Open the fix in lab")
+    st.divider()
+
+
+def gallery_page():
+    """Draws the gallery page."""
+    page_setup("Gallery of loss curves")
+    st.title("Gallery of loss curves")
+    st.markdown(INTRO)
+    with st.expander("How to read a loss curve"):
+        st.markdown(HOW_TO_READ)
+    names = list(dict.fromkeys(e.lab for e in gallery.ENTRIES))
+    titles = {name: get_lab(name).title for name in names}
+    chosen = st.pills("Labs", names, selection_mode="multi", default=names, format_func=titles.get, key="gallery_labs")
+    shown = [e for e in gallery.ENTRIES if e.lab in (chosen or names)]
+    st.caption(f"{len(shown)} of {len(gallery.ENTRIES)} entries.")
+    for entry in shown:
+        entry_view(entry)
