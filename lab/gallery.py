@@ -66,8 +66,8 @@ ENTRIES = (
           {"n_samples": "200", "noise": "0.4", "hidden_units": "256,256,256", "epochs": "300", "batch_size": "16"},
           "A big network (130,000 weights) on 150 very noisy training points memorises the noise: training loss "
           "keeps falling towards 0 while the validation loss reaches a minimum early and then climbs.",
-          {"l2": "0.003"}, "An L2 penalty keeps the weights small, so the network cannot bend around every noisy point.",
-          None),
+          {"epochs": "20"}, "Stop near the validation minimum (about epoch 20), as Keras' EarlyStopping callback "
+          "would. More data or a smaller network also help; an L2 penalty of 0.003 alone was not enough here.", None),
     Entry("mlp-lr-too-high", "mlp", "Learning rate too high: a jumpy curve", "lr_too_high",
           {"optimizer": "sgd", "learning_rate": "3", "epochs": "40"},
           "Each step overshoots the valley, so the loss bounces: it jumps up again and again instead of settling.",
@@ -93,6 +93,23 @@ ENTRIES = (
           "reconstruction loss is still falling steadily, so the digits are still getting sharper.",
           {"optimizer": "adam", "learning_rate": "0.001"},
           "Adam at 0.001 gets most of the way in the first few epochs and then flattens.", None),
+    Entry("rnn-cannot-remember", "rnn", "RNN that cannot remember: stuck at the baseline", "lr_too_low",
+          {"task": "adding", "cell": "simple_rnn", "seq_len": "100", "n_sequences": "4000", "batch_size": "32",
+           "learning_rate": "0.001", "epochs": "20"},
+          "The adding problem hides two marked numbers in a 100-step sequence. A plain RNN's gradient from the "
+          "answer back to the markers shrinks at every step (the vanishing gradient), so it never learns where to "
+          "look and stays at the baseline of always answering 1 (MSE about 0.17). The curve reads like a learning "
+          "rate that is too low; here the cause is the cell, and a larger learning rate does not help.",
+          {"cell": "gru", "learning_rate": "0.003"}, "A GRU's gates carry the markers across the sequence: the loss leaves the baseline within "
+          "a few epochs and falls close to 0.", None),
+    Entry("attention-text-overfitting", "attention", "Transformer memorising a short text: overfitting", "overfitting",
+          {"task": "text", "seq_len": "32", "epochs": "40", "learning_rate": "0.003"},
+          "The Gettysburg Address has about 1,400 characters; a 100,000-weight transformer learns its first 90% by "
+          "heart. Training loss keeps falling while the validation loss (the last 10%, never seen) bottoms out "
+          "early and then climbs: the model predicts the memorised text, not the language.",
+          {"epochs": "5"}, "Stopping near the validation minimum (epoch 4 or 5) keeps the best model; only more text "
+          "would truly fix it.",
+          None),
     Entry("gan-mode-collapse", "gan", "GAN mode collapse: every fake lands on one mode", "mode_collapse",
           {"d_learning_rate": "0.002", "d_steps": "5", "epochs": "40"},
           "The discriminator learns ten times faster and gets five steps per generator step. The generator escapes "

@@ -6,6 +6,7 @@ batch, ends with status `diverged` on a NaN/inf loss, and waits in a FIFO queue
 when the server's concurrency cap is reached.
 """
 
+import functools
 import math
 import os
 import tempfile
@@ -288,6 +289,17 @@ class TrainingJob:
         if self.divergence:
             return "diverged"
         return "stopped" if self.stop_requested else "completed"
+
+
+@functools.lru_cache(maxsize=1)
+def training_device():
+    """Where Keras trains, in words: the GPU TensorFlow sees, else the CPU and its cores."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return f"GPU ({len(gpus)} visible: {', '.join(g.name.split(':', 1)[-1] for g in gpus)})"
+    return f"CPU ({os.cpu_count()} cores)"
 
 
 def model_summary(model):

@@ -11,9 +11,9 @@ import streamlit as st
 
 from lab import charts
 from lab.registry import get_lab
-from lab.training import QUEUE, TrainingJob
+from lab.training import QUEUE, TrainingJob, training_device
 from lab.ui.page import page_setup
-from lab.ui.widgets import config_widgets, share_query, sync_query_params
+from lab.ui.widgets import classroom, config_widgets, share_query, sync_query_params
 
 LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second
 FIRST_POINT_WAIT_S = 0.6  # right after Train, wait this long for the untrained model's loss
@@ -75,6 +75,8 @@ def _controls(lab, config, upload, runs, jobs):
         info.info(f"Learning rate changed to {config.learning_rate:g}: it applies from the next batch (marked on the chart).")
     elif active:
         info.caption("Training runs in the background. Changes to the learning rate apply at once; other settings apply to the next run.")
+    else:
+        info.caption(f"Trains on this server's {training_device()}.")
     return job
 
 
@@ -183,6 +185,24 @@ def downloads_view(run, lab_name):
         c.download_button("Model (.keras)", run.model_bytes, f"{stem}.keras", "application/octet-stream", key="download_model", on_click="ignore")
 
 
+def share_view(lab, config):
+    """The share box: a link that restores the settings, and a classroom link builder for teachers."""
+    from lab.configs.base import specs
+
+    with st.expander("Share these settings, or make a classroom link"):
+        base = (st.context.url or "").split("?")[0]
+        st.caption("The address bar already holds the settings; this link restores them.")
+        st.code(f"{base}?{share_query(config)}", language=None)
+        st.markdown("**Classroom link**: your students open the lab with these settings, the controls you pick "
+                    "hidden, and your task shown above the lab.")
+        fields = [name for name, spec in specs(lab.config_cls).items() if spec.ui]
+        hide = st.multiselect("Hide these controls", ["all", *fields], key=f"{lab.name}_class_hide")
+        task = st.text_area("Task for the students", key=f"{lab.name}_class_task", max_chars=500,
+                            placeholder="For example: press Train, then halve the learning rate. What happens to the loss?")
+        if hide or task:
+            st.code(f"{base}?{share_query(config, hide, task)}", language=None)
+
+
 def lab_page(lab_name, views, inputs=None, code=None):
     """Draws a whole lab page.
 
@@ -195,7 +215,12 @@ def lab_page(lab_name, views, inputs=None, code=None):
     lab = get_lab(lab_name)
     page_setup(lab.title)
     st.title(lab.title)
-    values, problems = config_widgets(lab.config_cls, lab_name)
+    hidden, task = classroom(st.query_params.to_dict())
+    if task:
+        with st.container(border=True, key="classroom_task"):
+            st.markdown(":material/school: **Your task**")
+            st.text(task)  # plain text: a link's words are never rendered as markdown
+    values, problems = config_widgets(lab.config_cls, lab_name, hidden=hidden)
     for problem in problems:
         st.warning(problem)
     upload = None
@@ -223,8 +248,5 @@ def lab_page(lab_name, views, inputs=None, code=None):
             st.caption("A standalone script that reproduces this run with the same seed.")
             st.code(code(config), language="python")
     if config is not None:
-        with st.expander("Share these settings"):
-            st.caption("The address bar already holds the settings; this link restores them.")
-            base = (st.context.url or "").split("?")[0]
-            st.code(f"{base}?{share_query(config)}", language=None)
+        share_view(lab, config)
     history_view(runs)

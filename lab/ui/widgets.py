@@ -101,7 +101,21 @@ def _layer_editor(prefix, units_spec, act_spec, units, acts):
     return tuple(widths), tuple(activations)
 
 
-def config_widgets(config_cls, prefix, container=None):
+CLASSROOM_KEYS = ("hide", "task")  # query parameters of a classroom link (kept in the URL)
+
+
+def classroom(query):
+    """The classroom settings of a URL: `(hidden fields, task text)`.
+
+    `hide` lists the fields whose widgets a teacher hides (comma-separated, or
+    `all`); `task` is the text the students see above the lab.
+    """
+    hide = query.get("hide", "")
+    hidden = {"all"} if hide.strip() == "all" else {name.strip() for name in hide.split(",") if name.strip()}
+    return hidden, query.get("task", "").strip()
+
+
+def config_widgets(config_cls, prefix, container=None, hidden=()):
     """Draws every widget of a config, grouped, and returns the chosen values.
 
     Widget keys are `<prefix>_<field>` (layer editors use `<prefix>_n_layers`,
@@ -112,6 +126,8 @@ def config_widgets(config_cls, prefix, container=None):
         config_cls: the lab's config class.
         prefix: the key prefix (the lab's name).
         container: where to draw (default: the sidebar).
+        hidden: fields whose widgets are not drawn (a classroom link); they keep
+            the link's (or the default) value. `{"all"}` hides every widget.
 
     Returns:
         `(values, problems)`: `{field: value}` not yet validated as a whole, and
@@ -122,11 +138,17 @@ def config_widgets(config_cls, prefix, container=None):
     all_specs = specs(config_cls)
     paired = {s.pairs_with for s in all_specs.values() if s.pairs_with}
     values = dict(start)
+    shown = {name for name, spec in all_specs.items() if spec.ui and "all" not in hidden and name not in hidden
+             and not (spec.pairs_with and spec.pairs_with in hidden)}
     with container:
+        if len(shown) < sum(spec.ui for spec in all_specs.values()):
+            st.caption(":material/school: Your teacher fixed some of the settings for this exercise.")
         for group in dict.fromkeys(s.group for s in all_specs.values()):
+            if not any(all_specs[name].group == group for name in shown):
+                continue
             st.subheader(group)
             for name, spec in all_specs.items():
-                if spec.group != group or not spec.ui or name in paired:
+                if spec.group != group or name not in shown or name in paired:
                     continue
                 if spec.pairs_with:
                     values[name], values[spec.pairs_with] = _layer_editor(
@@ -141,15 +163,21 @@ def config_widgets(config_cls, prefix, container=None):
 
 
 def sync_query_params(config):
-    """Writes the settings that differ from the defaults into the URL, so it can be shared."""
+    """Writes the settings that differ from the defaults into the URL, so it can be shared (classroom keys stay)."""
     wanted = config.to_strings(only_changed=True)
+    wanted.update({k: v for k, v in st.query_params.to_dict().items() if k in CLASSROOM_KEYS})
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
 
-def share_query(config):
-    """The query string that restores a config (for the share box)."""
-    return urllib.parse.urlencode(config.to_strings(), safe=",")
+def share_query(config, hide=(), task=""):
+    """The query string that restores a config (for the share box), with classroom settings when given."""
+    query = config.to_strings()
+    if hide:
+        query["hide"] = ",".join(hide)
+    if task:
+        query["task"] = task
+    return urllib.parse.urlencode(query, safe=",")
 
 
 def preset_button(prefix, label, values, key, help=None):
