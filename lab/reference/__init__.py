@@ -1,0 +1,1 @@
+"""Exact solutions and published reference numbers the labs compare against."""

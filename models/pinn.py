@@ -1,0 +1,402 @@
+"""A physics-informed neural network (PINN) for u(t, x), trained on data plus a PDE residual.
+
+The network maps rows (t, x) to u. `PINN.train_step` takes one full-batch Adam
+step on
+
+    loss = weight_u · mean((u(t, x) − u_data)²) + weight_f · mean(f(t, x)²),
+    f = u_t + λ1·u·u_x − λ2·u_xx,
+
+where the derivatives come from nested `tf.GradientTape`s. Burgers' equation has
+λ1 = 1 and λ2 = ν, the heat equation λ1 = 0 and λ2 = ν; in the inverse problem
+λ1 and λ2 are trainable (λ2 = exp(log_λ2) stays positive). The points live in the
+model, so `fit` runs on a dummy input: every batch is one step on all points.
+`PINN.fit` then refines with L-BFGS and reports each iteration to the
+same callbacks, so the live charts continue.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+EQUATIONS = ("burgers", "heat")
+LOG_LAMBDA2_START = -6.0  # λ2 starts at e^−6 ≈ 0.0025, λ1 at 0 (as Raissi et al. start them)
+
+
+@keras.saving.register_keras_serializable(package="lab")
+def sin(x):
+    """The sine activation (SIREN-style networks)."""
+    return keras.ops.sin(x)
+
+
+def activation_fn(name):
+    """A Keras activation by name, with `sin` added."""
+    return sin if name == "sin" else name
+
+
+def make_network(depth, width, activation="tanh", dtype="float32"):
+    """The network u(t, x): `(batch, 2)` rows (t, x) -> `(batch, 1)`.
+
+    t in [0, 1] is first mapped to [−1, 1] like x, so both inputs span the same range.
+
+    Args:
+        depth: hidden layers.
+        width: units per hidden layer.
+        activation: the hidden activation ("sin" or a Keras name).
+        dtype: "float32" or "float64".
+
+    Returns:
+        A functional `keras.Model` named `u_net`.
+    """
+    inputs = keras.Input(shape=(2,), name="t_x", dtype=dtype)
+    h = keras.layers.Rescaling(scale=np.array([2.0, 1.0]), offset=np.array([-1.0, 0.0]), name="to_unit_square", dtype=dtype)(inputs)
+    for i in range(1, depth + 1):
+        h = keras.layers.Dense(width, activation=activation_fn(activation), kernel_initializer="glorot_normal", name=f"hidden_{i}", dtype=dtype)(h)
+    outputs = keras.layers.Dense(1, name="u", dtype=dtype)(h)
+    return keras.Model(inputs, outputs, name="u_net")
+
+
+class _Resampler(keras.callbacks.Callback):
+    """Replaces the collocation points every `every` Adam steps."""
+
+    def __init__(self, every, draw):
+        super().__init__()
+        self.every, self.draw, self.steps = every, draw, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.steps % self.every == 0:
+            self.model.set_collocation(self.draw())
+
+
+@keras.saving.register_keras_serializable(package="lab")
+class PINN(keras.Model):
+    """A network u(t, x) trained on data and on the residual of a PDE.
+
+    Args:
+        net: `keras.Model` mapping `(batch, 2)` rows (t, x) to `(batch, 1)` values of u.
+        nu: the viscosity ν (forward problem).
+        equation: "burgers" (u_t + u·u_x − ν·u_xx = 0) or "heat" (u_t − ν·u_xx = 0).
+        inverse: learn λ1 and λ2 instead of using the equation's values.
+        weight_u: weight of the data term.
+        weight_f: weight of the residual term.
+        dtype: "float32" or "float64" (the network's).
+
+    `train_step` returns `loss`, `loss_u` (data misfit), `loss_f` (mean squared
+    residual), each the mean over the epoch's steps like Keras' `loss`, and, for
+    the inverse problem, the current `lambda1` and `lambda2`.
+    """
+
+    def __init__(self, net, nu, equation="burgers", inverse=False, weight_u=1.0, weight_f=1.0, **kwargs):
+        super().__init__(**kwargs)
+        if equation not in EQUATIONS:
+            raise ValueError(f"equation must be one of {', '.join(EQUATIONS)}; got {equation!r}.")
+        self.net = net
+        self.nu = float(nu)
+        self.equation = equation
+        self.inverse = bool(inverse)
+        self.weight_u = float(weight_u)
+        self.weight_f = float(weight_f)
+        if self.inverse:
+            self.lambda1 = self.add_weight(name="lambda1", shape=(), initializer="zeros")
+            self.log_lambda2 = self.add_weight(name="log_lambda2", shape=(), initializer=keras.initializers.Constant(LOG_LAMBDA2_START))
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("loss", "loss_u", "loss_f")}
+        self._points = {}
+        self._plan = {"adam_epochs": None, "lbfgs_iterations": 0, "steps_per_epoch": 1, "resample_every": 0, "draw": None}
+        self._residual_fn = None
+        self.built = True
+
+    def call(self, inputs, training=False):
+        """u at rows (t, x)."""
+        return self.net(inputs, training=training)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    @property
+    def float_dtype(self):
+        return self.net.outputs[0].dtype
+
+    def set_points(self, x_u, u, x_f):
+        """Sets the data points `(n_u, 2)` with values `(n_u, 1)` and the collocation points `(n_f, 2)`."""
+        dtype = self.float_dtype
+        self._points["x_u"] = tf.constant(x_u, dtype=dtype)
+        self._points["u"] = tf.constant(np.reshape(u, (-1, 1)), dtype=dtype)
+        self._points["x_f"] = tf.Variable(np.asarray(x_f), dtype=dtype, trainable=False, name="collocation")
+
+    def set_collocation(self, x_f):
+        """Replaces the collocation points by as many new ones."""
+        self._points["x_f"].assign(np.asarray(x_f))
+
+    @property
+    def collocation(self):
+        """The current collocation points as a numpy array."""
+        return self._points["x_f"].numpy()
+
+    def coefficients(self):
+        """`(λ1, λ2)` of u_t + λ1·u·u_x − λ2·u_xx = 0: learned (inverse) or the equation's."""
+        if self.inverse:
+            return self.lambda1, tf.exp(self.log_lambda2)
+        return (1.0 if self.equation == "burgers" else 0.0), self.nu
+
+    def residual(self, points):
+        """The PDE residual f = u_t + λ1·u·u_x − λ2·u_xx at rows (t, x), by nested gradient tapes.
+
+        Returns:
+            `(batch, 1)` tensor.
+        """
+        points = tf.convert_to_tensor(points, dtype=self.float_dtype)
+        t, x = points[:, 0:1], points[:, 1:2]
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch([t, x])
+                u = self.net(tf.concat([t, x], axis=1), training=True)
+            u_t, u_x = inner.gradient(u, [t, x])
+        u_xx = outer.gradient(u_x, x)
+        lambda1, lambda2 = self.coefficients()
+        return u_t + lambda1 * u * u_x - lambda2 * u_xx
+
+    def residual_numpy(self, points):
+        """The residual at rows (t, x) as a numpy vector (compiled on first use)."""
+        if self._residual_fn is None:
+            self._residual_fn = tf.function(self.residual)
+        return self._residual_fn(tf.constant(points, dtype=self.float_dtype)).numpy()[:, 0]
+
+    def loss_terms(self):
+        """`(loss, loss_u, loss_f)` on the current points."""
+        p = self._points
+        loss_u = tf.reduce_mean(tf.square(self.net(p["x_u"], training=True) - p["u"]))
+        loss_f = tf.reduce_mean(tf.square(self.residual(p["x_f"])))
+        return self.weight_u * loss_u + self.weight_f * loss_f, loss_u, loss_f
+
+    def _logs(self, loss, loss_u, loss_f):
+        for name, value in (("loss", loss), ("loss_u", loss_u), ("loss_f", loss_f)):
+            self.trackers[name].update_state(value)
+        logs = {name: tracker.result() for name, tracker in self.trackers.items()}
+        if self.inverse:
+            lambda1, lambda2 = self.coefficients()
+            logs.update(lambda1=tf.convert_to_tensor(lambda1), lambda2=lambda2)
+        return logs
+
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            loss, loss_u, loss_f = self.loss_terms()
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        return self._logs(loss, loss_u, loss_f)
+
+    def plan(self, steps_per_epoch, adam_epochs, lbfgs_iterations=0, resample_every=0, draw=None):
+        """Sets how `fit` trains: Adam epochs of `steps_per_epoch` steps, then L-BFGS.
+
+        Args:
+            steps_per_epoch: Adam steps (and L-BFGS iterations) per epoch; `fit`'s
+                input must have this many rows and batch size 1.
+            adam_epochs: epochs of Adam before L-BFGS.
+            lbfgs_iterations: L-BFGS iterations afterwards (0: none).
+            resample_every: new collocation points every this many Adam steps (0: never).
+            draw: `() -> (n_f, 2)` array of new collocation points.
+        """
+        self._plan = {"adam_epochs": adam_epochs, "lbfgs_iterations": lbfgs_iterations,
+                      "steps_per_epoch": steps_per_epoch, "resample_every": resample_every, "draw": draw}
+
+    def fit(self, x=None, y=None, epochs=1, callbacks=None, **kwargs):
+        """Adam through `keras.Model.fit`, then L-BFGS reported to the same callbacks.
+
+        Without a `plan`, every epoch is Adam. Epochs beyond the Adam ones are
+        L-BFGS epochs (`steps_per_epoch` iterations each); L-BFGS stops earlier
+        when it converges or a callback sets `stop_training`.
+        """
+        plan = self._plan
+        callbacks = list(callbacks or [])
+        adam_epochs = epochs if plan["adam_epochs"] is None else min(epochs, plan["adam_epochs"])
+        history = None
+        if adam_epochs > 0:
+            extra = [_Resampler(plan["resample_every"], plan["draw"])] if plan["resample_every"] and plan["draw"] else []
+            history = super().fit(x, y, epochs=adam_epochs, callbacks=callbacks + extra, **kwargs)
+        else:
+            self.stop_training = False
+        if epochs > adam_epochs and plan["lbfgs_iterations"] and not self.stop_training:
+            self._fit_lbfgs(callbacks, adam_epochs, epochs, plan)
+        return history
+
+    def _fit_lbfgs(self, callbacks, first_epoch, epochs, plan):
+        steps = plan["steps_per_epoch"]
+        budget = min(plan["lbfgs_iterations"], (epochs - first_epoch) * steps)
+        callback_list = keras.callbacks.CallbackList(callbacks, model=self)
+        if first_epoch == 0:
+            callback_list.on_train_begin()
+        state = {"epoch": first_epoch, "batch": 0, "logs": None}
+
+        def begin_epoch():
+            for tracker in self.trackers.values():
+                tracker.reset_state()
+            callback_list.on_epoch_begin(state["epoch"])
+
+        def on_iteration(loss, loss_u, loss_f):
+            callback_list.on_train_batch_begin(state["batch"])
+            state["logs"] = self._logs(loss, loss_u, loss_f)
+            callback_list.on_train_batch_end(state["batch"], state["logs"])
+            state["batch"] += 1
+            if state["batch"] == steps:
+                callback_list.on_epoch_end(state["epoch"], state["logs"])
+                state["epoch"] += 1
+                state["batch"] = 0
+                if state["epoch"] < epochs:
+                    begin_epoch()
+            return self.stop_training
+
+        begin_epoch()
+        lbfgs(self, self.loss_terms, budget, on_iteration)
+        if state["batch"]:  # a partial last epoch (L-BFGS converged early)
+            callback_list.on_epoch_end(state["epoch"], state["logs"])
+        if first_epoch == 0:
+            callback_list.on_train_end()
+
+    def get_config(self):
+        return {
+            "name": self.name, "dtype": self.dtype_policy.name,
+            "net": keras.saving.serialize_keras_object(self.net),
+            "nu": self.nu, "equation": self.equation, "inverse": self.inverse,
+            "weight_u": self.weight_u, "weight_f": self.weight_f,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["net"] = keras.saving.deserialize_keras_object(config["net"])
+        return cls(**config)
+
+
+def lbfgs(model, loss_terms, max_iterations, on_iteration=None, memory=50):
+    """Minimises `loss_terms()[0]` over the model's trainable variables by L-BFGS.
+
+    Plain L-BFGS in TensorFlow: the two-loop recursion over the last `memory`
+    steps gives the direction, a backtracking line search (Armijo condition,
+    halving from a step of 1) the step. The weights are one flat vector; each
+    iteration is one compiled call. After a failed line search the memory is
+    cleared (a gradient step follows); two failures in a row end the run.
+
+    Args:
+        model: the `keras.Model` whose trainable variables are optimised.
+        loss_terms: `() -> (loss, loss_u, loss_f)` tensors.
+        max_iterations: the iteration budget.
+        on_iteration: `(loss, loss_u, loss_f) -> stop`, called with floats
+            after each iteration; returning True stops L-BFGS.
+        memory: how many recent steps shape the curvature estimate.
+
+    Returns:
+        The iterations done; the model holds the final weights.
+    """
+    variables = list(model.trainable_variables)
+    shapes = [tuple(v.shape) for v in variables]
+    sizes = [int(np.prod(s)) for s in shapes]
+    dtype = variables[0].dtype
+    start = tf.concat([tf.reshape(tf.cast(tf.convert_to_tensor(v), dtype), [-1]) for v in variables], axis=0)
+    w = tf.Variable(start)
+    s_mem = tf.Variable(tf.zeros((memory, sum(sizes)), dtype))
+    y_mem = tf.Variable(tf.zeros((memory, sum(sizes)), dtype))
+    rho = tf.Variable(tf.zeros((memory,), dtype))
+
+    def assign(flat):
+        for variable, piece, shape in zip(variables, tf.split(flat, sizes), shapes):
+            variable.assign(tf.reshape(piece, shape))
+
+    def evaluate(flat):
+        assign(flat)
+        with tf.GradientTape() as tape:
+            loss, loss_u, loss_f = loss_terms()
+        grads = tape.gradient(loss, variables)
+        return loss, loss_u, loss_f, tf.concat([tf.reshape(g, [-1]) for g in grads], axis=0)
+
+    def direction(g):
+        alphas = tf.TensorArray(dtype, size=memory)
+        q = g
+        for i in tf.range(memory - 1, -1, -1):  # newest pair last
+            a = rho[i] * tf.tensordot(s_mem[i], q, 1)
+            q -= a * y_mem[i]
+            alphas = alphas.write(i, a)
+        yy = tf.tensordot(y_mem[-1], y_mem[-1], 1)
+        first = tf.minimum(tf.constant(1.0, dtype), 1.0 / (tf.reduce_sum(tf.abs(g)) + 1e-30))
+        gamma = tf.where(yy > 0, tf.tensordot(s_mem[-1], y_mem[-1], 1) / tf.maximum(yy, 1e-30), first)
+        r = gamma * q
+        for i in tf.range(memory):
+            b = rho[i] * tf.tensordot(y_mem[i], r, 1)
+            r += s_mem[i] * (alphas.read(i) - b)
+        return -r
+
+    @tf.function
+    def iterate(f, g):
+        d = direction(g)
+        slope = tf.tensordot(g, d, 1)
+        bad = slope >= 0  # not a descent direction: fall back to the gradient
+        d = tf.where(bad, -g, d)
+        slope = tf.where(bad, -tf.tensordot(g, g, 1), slope)
+        step = tf.constant(2.0, dtype)
+        f_new, lu, lf, g_new = tf.constant(np.inf, dtype), tf.zeros((), dtype), tf.zeros((), dtype), g
+        trials = tf.constant(0)
+        while (trials == 0 or f_new > f + 1e-4 * step * slope) and trials < 30:  # Armijo: enough decrease
+            step = step * 0.5
+            f_new, lu, lf, g_new = evaluate(w + step * d)
+            trials += 1
+        ok = (f_new <= f + 1e-4 * step * slope) & (f_new < f)  # a step too small to change f is a failure
+        s, y = step * d, g_new - g
+        sy = tf.tensordot(s, y, 1)
+        if ok and sy > 1e-10 * tf.tensordot(y, y, 1):
+            s_mem.assign(tf.concat([s_mem[1:], s[None]], 0))
+            y_mem.assign(tf.concat([y_mem[1:], y[None]], 0))
+            rho.assign(tf.concat([rho[1:], [1.0 / sy]], 0))
+        if ok:
+            w.assign(w + s)
+        else:
+            s_mem.assign(tf.zeros_like(s_mem))
+            y_mem.assign(tf.zeros_like(y_mem))
+            rho.assign(tf.zeros_like(rho))
+        assign(w)
+        return tf.where(ok, f_new, f), lu, lf, tf.where(ok, g_new, g), ok
+
+    f, _, _, g = tf.function(evaluate)(w)
+    failures, done = 0, 0
+    while done < max_iterations:
+        f, loss_u, loss_f, g, ok = iterate(f, g)
+        done += 1
+        failures = 0 if ok else failures + 1
+        if failures >= 2:
+            break
+        if on_iteration and on_iteration(float(f), float(loss_u), float(loss_f)):
+            break
+    assign(w)
+    return done
+
+
+def build_pinn(config, x_u, u, x_f):
+    """Builds and compiles the PINN a `PINNConfig` describes, holding its points.
+
+    Args:
+        config: the `PINNConfig`.
+        x_u, u: data points (t, x) and their values.
+        x_f: collocation points (t, x).
+
+    Returns:
+        A compiled `PINN` (Adam with the config's learning rate).
+    """
+    net = make_network(config.depth, config.width, config.activation, config.dtype)
+    model = PINN(net, config.nu, config.equation, config.mode == "inverse", config.weight_u, config.weight_f,
+                 dtype=config.dtype, name="pinn")
+    model.set_points(x_u, u, x_f)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate))
+    return model
+
+
+def pinn_warnings(config):
+    """Sentences about questionable PINN choices (kept, never silently fixed)."""
+    warnings = []
+    if config.activation == "relu":
+        warnings.append("relu is piecewise linear: its second derivative is 0, so u_xx vanishes and the residual "
+                        "cannot see the viscosity term. Smooth activations (tanh, sin) suit PINNs.")
+    if config.weight_f == 0:
+        warnings.append("The PDE weight is 0: the network only fits the data and knows nothing of the physics "
+                        "inside the domain.")
+    if config.mode == "inverse" and config.n_u < 500:
+        warnings.append("Few measurements: λ1 and λ2 are hard to pin down from fewer than about 500 samples.")
+    return tuple(warnings)
