@@ -32,8 +32,9 @@ RUNS = [  # (id, lab, settings, true labels)
     ("spirals-short", "mlp", {"dataset": "spirals", "epochs": "30"}, ["still_learning"]),
     ("sine-short", "mlp", {"dataset": "sine", "epochs": "15"}, ["healthy", "val_below_train"]),  # flat by epoch 12
     ("sgd-slow", "mlp", {"optimizer": "sgd", "learning_rate": "0.01", "epochs": "30"}, ["still_learning"]),
-    *[(f"overfit-seed{s}", "mlp", {**OVERFIT, "seed": str(s)}, ["overfitting"]) for s in range(3)],
-    ("overfit-tiny", "mlp", {**OVERFIT, "n_samples": "100", "epochs": "200"}, ["overfitting"]),
+    # Memorising noise with Adam at batch 16: validation climbs, and the training loss spikes as it nears 0.
+    *[(f"overfit-seed{s}", "mlp", {**OVERFIT, "seed": str(s)}, ["overfitting", "lr_too_high"]) for s in range(3)],
+    ("overfit-tiny", "mlp", {**OVERFIT, "n_samples": "100", "epochs": "200"}, ["overfitting", "lr_too_high"]),
     *[(f"sgd-lr3-seed{s}", "mlp", {"optimizer": "sgd", "learning_rate": "3", "seed": str(s)}, ["lr_too_high"]) for s in range(2)],
     ("sgd-lr3-seed2", "mlp", {"optimizer": "sgd", "learning_rate": "3", "seed": "2"}, ["lr_too_high", "overfitting"]),
     ("adam-lr0.3", "mlp", {"learning_rate": "0.3"}, ["lr_too_high"]),
@@ -46,17 +47,21 @@ RUNS = [  # (id, lab, settings, true labels)
        ["lr_too_low"]) for s in range(3)],
     ("sgd-lr1e-5", "mlp", {"optimizer": "sgd", "learning_rate": "0.00001", "epochs": "20"}, ["lr_too_low"]),
     ("adam-lr1e-6", "mlp", {"learning_rate": "0.000001", "epochs": "20"}, ["lr_too_low"]),
+    ("dropout-seed0", "mlp", {"dropout": "0.5", "hidden_units": "64,64", "epochs": "60", "seed": "0"}, ["healthy"]),
     *[(f"dropout-seed{s}", "mlp", {"dropout": "0.5", "hidden_units": "64,64", "epochs": "60", "seed": str(s)},
-       ["healthy"]) for s in range(3)],  # noisier, but the two curves meet: not below
+       ["overfitting"]) for s in (1, 2)],  # validation creeps up from epoch 40
     *[(f"sine-dropout-seed{s}", "mlp", {"dataset": "sine", "dropout": "0.3", "epochs": "60", "seed": str(s)},
        ["healthy", "val_below_train"]) for s in range(3)],
     ("ae-defaults", "autoencoder", {"epochs": "30"}, ["still_learning"]),
     ("ae-adam", "autoencoder", {"optimizer": "adam", "learning_rate": "0.001", "epochs": "30"}, ["healthy"]),
     ("ae-digits-lr-low", "autoencoder", {"dataset": "digits", "optimizer": "sgd", "learning_rate": "0.0001",
                                          "epochs": "20"}, ["lr_too_low"]),
-    ("gan-default", "gan", {"epochs": "100"}, ["balanced"]),
-    ("gan-collapse", "gan", {"d_learning_rate": "0.002", "d_steps": "5", "epochs": "40"}, ["mode_collapse"]),
-    ("gan-digits-d-wins", "gan", {"dataset": "mnist5k", "epochs": "30"}, ["discriminator_wins"]),
+    ("gan-default", "gan", {"epochs": "100"}, ["oscillation"]),  # D at 0.55/0.45, but the on-mode share swings 3-67%
+    ("gan-collapse", "gan", {"d_learning_rate": "0.002", "d_steps": "5", "epochs": "40"},
+     ["mode_collapse", "oscillation"]),  # one mode, and the blob hops: on-mode share 8-97%
+    ("gan-digits-2d-settings", "gan", {"dataset": "mnist5k", "epochs": "30"}, ["mode_collapse"]),  # spread 26%
+    ("gan-digits-d-wins", "gan", {"dataset": "mnist5k", "batch_size": "64", "g_width": "256", "d_width": "256",
+                                  "epochs": "30"}, ["discriminator_wins"]),
     ("gan-one-latent", "gan", {"latent_dim": "1", "g_width": "16", "g_depth": "2", "epochs": "100"}, ["mode_collapse"]),
 ]
 
@@ -136,7 +141,8 @@ def main():
     true_labels = {run_id: labels for run_id, _, _, labels in RUNS}
     records = [r for r in json.loads(SET.read_text()) if r["id"] in true_labels]
     for record in records:  # the labels above are the truth; the file keeps a copy for the test
-        record["labels"] = true_labels.get(record["id"], record["labels"])
+        record["labels"] = true_labels[record["id"]]
+    SET.write_text(json.dumps(records, separators=(",", ":")))
     if args.plot:
         plot(records, args.plot)
     result = score(records)

@@ -233,7 +233,7 @@ def _read_curve(x, v, b, remaining):
     found = {"lr_too_high": _finding("lr_too_high", "; ".join(high)) if high else None,
              "overfitting": _overfitting(s, v),
              "lr_too_low": None if high else _barely_moving(x, s, noise, tail)}
-    if not found["lr_too_low"]:  # a curve that barely moves is not "still learning"
+    if not (found["lr_too_low"] or found["overfitting"]):  # flat, or overfitting: more epochs will not help
         found["still_learning"] = _still_falling(x, noise, tail, remaining)
     if not any(found.values()):
         found["healthy"] = _healthy(x, tail)

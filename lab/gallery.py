@@ -93,13 +93,20 @@ ENTRIES = (
           "reconstruction loss is still falling steadily, so the digits are still getting sharper.",
           {"optimizer": "adam", "learning_rate": "0.001"},
           "Adam at 0.001 gets most of the way in the first few epochs and then flattens.", None),
-    Entry("rnn-cannot-remember", "rnn", "RNN that cannot remember: stuck at the baseline", "lr_too_low",
+    Entry("pinn-lr-too-high", "pinn", "PINN with too large a step: the residual never settles", "lr_too_high",
+          {"steps": "1500", "lbfgs_iterations": "0", "learning_rate": "0.03"},
+          "Adam at 0.03 on a physics-informed loss: the PDE residual is a steep, twisted landscape around the shock, "
+          "so big steps keep knocking the network out of the valley and the loss jumps up again and again.",
+          {"learning_rate": "0.001"}, "Adam at 0.001 descends smoothly (L-BFGS, switched off here, would then polish "
+          "the solution).", None),
+    Entry("rnn-cannot-remember", "rnn", "RNN that cannot remember: stuck at the baseline", "still_learning",
           {"task": "adding", "cell": "simple_rnn", "seq_len": "100", "n_sequences": "4000", "batch_size": "32",
            "learning_rate": "0.001", "epochs": "20"},
           "The adding problem hides two marked numbers in a 100-step sequence. A plain RNN's gradient from the "
           "answer back to the markers shrinks at every step (the vanishing gradient), so it never learns where to "
-          "look and stays at the baseline of always answering 1 (MSE about 0.17). The curve reads like a learning "
-          "rate that is too low; here the cause is the cell, and a larger learning rate does not help.",
+          "look: it creeps along the baseline of always answering 1 (MSE about 0.17), about 0.5% per epoch. A "
+          "curve alone cannot tell that: the diagnosis sees a slow, steady fall and says \"still learning\". "
+          "Compare the loss with the task's baseline (the RNN lab draws it) before training longer.",
           {"cell": "gru", "learning_rate": "0.003"}, "A GRU's gates carry the markers across the sequence: the loss leaves the baseline within "
           "a few epochs and falls close to 0.", None),
     Entry("attention-text-overfitting", "attention", "Transformer memorising a short text: overfitting", "overfitting",
@@ -120,13 +127,13 @@ ENTRIES = (
           "Equal learning rates and one D step per G step keep the game even; the generator spreads over the modes.",
           None),
     Entry("gan-discriminator-wins", "gan", "GAN: the discriminator wins", "discriminator_wins",
-          {"dataset": "mnist5k", "epochs": "30"},
-          "On 784-pixel digits, the 2-D defaults (2 noise numbers, 128 units) give the generator too little to work "
-          "with, while the discriminator easily learns what real digits look like: D(real) climbs towards 1 and "
+          {"dataset": "mnist5k", "batch_size": "64", "g_width": "256", "d_width": "256", "epochs": "30"},
+          "On 784-pixel digits, a generator fed only 2 noise numbers has too little to work with, while a "
+          "256-unit discriminator quickly learns what real digits look like: D(real) climbs towards 1 and "
           "D(G(z)) falls towards 0, and the generator's loss keeps rising.",
-          {"latent_dim": "32", "g_width": "256", "d_width": "256", "g_activation": "leaky_relu",
-           "label_smoothing": "0.2", "batch_size": "64"},
-          "A 32-number noise vector, wider layers and one-sided label smoothing keep D from winning outright.", None),
+          {"latent_dim": "32", "g_activation": "leaky_relu", "label_smoothing": "0.2"},
+          "A 32-number noise vector, leaky ReLU in the generator and one-sided label smoothing keep D from winning "
+          "outright; the digits become recognisable.", None),
 )
 
 
@@ -199,10 +206,17 @@ def load(entry, folder=FOLDER):
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def diagnosis(stored):
+    """Today's diagnosis of a stored run (the stored one may predate a change to the diagnosis)."""
+    from lab.diagnosis import diagnose_history
+
+    return diagnose_history(stored["history"], stored["batch_loss"])
+
+
 def as_run(lab_name, stored, label):
-    """A `Run` holding a stored run's curves (its config left out), for the loss chart."""
+    """A `Run` holding a stored run's curves and today's diagnosis (its config left out), for the loss chart."""
     from lab.runs import Run
 
     return Run(lab=lab_name, config=None, status=stored["status"], epochs_planned=len(stored["history"]),
                history=stored["history"], batch_loss=stored["batch_loss"], batch_position=stored["batch_position"],
-               initial_loss=stored.get("initial_loss"), diagnosis=stored["diagnosis"], message=label)
+               initial_loss=stored.get("initial_loss"), diagnosis=diagnosis(stored), message=label)

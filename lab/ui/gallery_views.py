@@ -32,10 +32,11 @@ def _labels(diagnosis):
 
 def _side(entry, stored, which):
     run = gallery.as_run(entry.lab, stored, which)
+    found = run.diagnosis
     title = {"problem": "The problem", "fix": "For contrast" if entry.contrast else "The fix"}[which]
     st.altair_chart(charts.loss_chart(run, smoothing=0.6, title=title), width="stretch")
-    st.markdown(f"**Diagnosis:** {_labels(stored['diagnosis'])}")
-    for finding in stored["diagnosis"].get("findings", []):
+    st.markdown(f"**Diagnosis:** {_labels(found)}")
+    for finding in found.get("findings", []):
         st.caption(f"{finding['label'].replace('_', ' ')}: {finding['evidence']}")
     settings = " ".join(f"--set {k}={v}" for k, v in stored["config"].items()) or "(the lab's defaults)"
     st.code(f"python -m lab run {entry.lab} {settings}", language="bash", wrap_lines=True)
