@@ -49,8 +49,20 @@ def gan_inputs(values):
     if values.get("dataset") == "mnist5k" and any(values.get(k) != v for k, v in DIGIT_SETTINGS.items()):
         preset_button("gan", "Use the digit settings", DIGIT_SETTINGS, key="gan_digit_settings",
                       help=", ".join(f"{k} = {v}" for k, v in DIGIT_SETTINGS.items()))
+    _live_d_learning_rate(values)
     step_controls()
     return values, None
+
+
+def _live_d_learning_rate(values):
+    """Applies a changed discriminator learning rate to a running GAN at once (the engine moves G's)."""
+    job = st.session_state.get("jobs", {}).get("gan")
+    if job is None or job.done or job.setup is None or "d_learning_rate" not in values:
+        return
+    optimizer = job.setup.model.d_optimizer
+    if abs(float(optimizer.learning_rate) - values["d_learning_rate"]) > 1e-6 * values["d_learning_rate"]:  # float32
+        optimizer.learning_rate = values["d_learning_rate"]
+        st.info(f"Discriminator learning rate changed to {values['d_learning_rate']:g}: it applies from the next step.")
 
 
 def _apply_step(job):

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.app.support import TIMEOUT, open_lab_page
 
 
@@ -75,3 +77,20 @@ def test_digit_settings_button_fills_the_widgets():
     assert at.selectbox(key="gan_g_activation").value == "leaky_relu"
     assert at.query_params["latent_dim"] == "32"
     assert "gan_digit_settings" not in [b.key for b in at.button]  # nothing left to apply
+
+
+def test_discriminator_learning_rate_changes_while_training():
+    at = open_lab_page("pages/3_GAN.py", {"n_samples": "2048", "batch_size": "32", "g_width": "16", "d_width": "16",
+                                          "epochs": "500"})
+    at.button(key="train").click().run()
+    job = at.session_state["jobs"]["gan"]
+    while job.setup is None and not job.done:
+        job.wait(0.1)
+    at.select_slider(key="gan_d_learning_rate").set_value(0.001).run()
+    assert not at.exception
+    assert float(job.setup.model.d_optimizer.learning_rate) == pytest.approx(0.001)
+    assert "Discriminator learning rate changed to 0.001" in " ".join(i.value for i in at.info)
+    at.run()  # no second change announced once it holds
+    assert not any("Discriminator learning rate changed" in i.value for i in at.info)
+    job.stop()
+    assert job.wait(TIMEOUT).status == "stopped"
