@@ -10,6 +10,7 @@ import streamlit as st
 from lab import charts
 from lab.data_text import encode_text, example_tokens, parse_tokens, task_targets
 from lab.labs.attention import SAMPLE_PROMPT, generate, read_attention
+from lab.ui.widgets import preset_button
 
 INTRO = (
     "A transformer lets every position look at every other one. Each position asks a **query**, every "
@@ -32,15 +33,11 @@ TIPS = {
             "causal mask hides what comes later. The text is short, so the model memorises it: training accuracy "
             "climbs towards 95% while the validation loss (on the unseen last 10%) turns up, which is overfitting.",
 }
-SUGGESTED = {"text": {"attention_seq_len": 32, "attention_epochs": 40, "attention_learning_rate": 0.003}}
+SUGGESTED = {"text": {"seq_len": 32, "epochs": 40, "learning_rate": 0.003}}
 HEAT_WIDTH = 1000
 HEAT_COLOURS = alt.Scale(domain=[0, 1], scheme="blues")
 FRAME_KEY = "attention_frame"
 RUN_KEY = "_attention_frame_run"  # the run the scrubber last showed: a new run starts at its newest epoch
-
-
-def _apply(settings):
-    st.session_state.update(settings)
 
 
 def attention_inputs(values):
@@ -50,9 +47,9 @@ def attention_inputs(values):
     if task in TIPS:
         st.caption(f":material/lightbulb: {TIPS[task]}")
     suggested = SUGGESTED.get(task, {})
-    if any(st.session_state.get(k) != v for k, v in suggested.items()):
-        st.button("Use the suggested text settings (32 characters, 40 epochs, learning rate 0.003)",
-                  key="attention_suggest", on_click=_apply, args=(suggested,), icon=":material/tune:")
+    if any(values.get(k) != v for k, v in suggested.items()):
+        preset_button("attention", "Use the suggested text settings (32 characters, 40 epochs, learning rate 0.003)",
+                      suggested, key="attention_suggest", icon=":material/tune:")
     return values, None
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 from lab.charts import downsample
 from lab.configs.base import defaults
 from lab.configs.pinn import STEPS_PER_EPOCH, PINNConfig
+from lab.ui.widgets import preset_button
 
 INTRO = (
     "A **physics-informed neural network** learns u(t, x) for viscous Burgers' equation "
@@ -36,20 +37,14 @@ CHART_HEIGHT = 310  # Streamlit shrinks charts drawn at their content height in 
 TERM_COLOURS = ("#2171b5", "#d94801", "#252525")
 
 
-def apply_preset(name):
-    """Fills the widgets with a preset (every other setting back to its default)."""
-    values = {**defaults(PINNConfig), **PRESETS[name]}
-    for field, value in values.items():
-        st.session_state[f"pinn_{field}"] = value
-
-
 def pinn_inputs(values):
     """The intro and the preset buttons."""
     st.markdown(INTRO)
     columns = st.columns(len(PRESETS))
     for column, name in zip(columns, PRESETS):
         key = "pinn_preset_" + name.split(" (")[0].lower().replace(" ", "_").replace(",", "").replace("%", "pct")
-        column.button(name, key=key, on_click=apply_preset, args=(name,), help=PRESET_NOTES[name], width="stretch")
+        preset_button("pinn", name, {**defaults(PINNConfig), **PRESETS[name]}, key, container=column,  # the rest at defaults
+                      help=PRESET_NOTES[name], width="stretch")
     st.caption("Presets fill the settings on the left: " + " ".join(f"**{k}** {v}" for k, v in PRESET_NOTES.items()))
     return values, None
 

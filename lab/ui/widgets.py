@@ -180,7 +180,7 @@ def share_query(config, hide=(), task=""):
     return urllib.parse.urlencode(query, safe=",")
 
 
-def preset_button(prefix, label, values, key, help=None):
+def preset_button(prefix, label, values, key, container=st, **button_args):
     """A button that sets several widgets at once (a preset); they take the values on the next run.
 
     Args:
@@ -188,14 +188,15 @@ def preset_button(prefix, label, values, key, help=None):
         label: the button's text.
         values: `{field: value}` to set.
         key: the button's widget key.
-        help: the button's tooltip.
+        container: where to draw the button (a column, say).
+        **button_args: more `st.button` arguments (`help`, `icon`, `width`).
     """
 
     def apply():
         for name, value in values.items():
             st.session_state[f"{prefix}_{name}"] = value
 
-    return st.button(label, key=key, on_click=apply, help=help)
+    return container.button(label, key=key, on_click=apply, **button_args)
 
 
 def open_in_lab(page, prefix, config_cls, settings):

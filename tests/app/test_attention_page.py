@@ -84,3 +84,12 @@ def test_bad_shift_blocks_training():
     at = open_lab_page("pages/6_Attention.py", {"task": "copy_shift", "seq_len": "4", "shift": "5"})
     assert "These settings cannot train" in " ".join(e.value for e in at.error)
     assert at.button(key="train").disabled
+
+
+def test_suggested_text_settings_fill_the_widgets():
+    at = open_lab_page("pages/6_Attention.py", {"task": "text"})
+    at.button(key="attention_suggest").click().run()
+    assert not at.exception
+    assert at.number_input(key="attention_seq_len").value == 32
+    assert at.number_input(key="attention_epochs").value == 40
+    assert "attention_suggest" not in [b.key for b in at.button]  # nothing left to apply
