@@ -13,14 +13,13 @@ from lab.configs.autoencoder import AutoencoderConfig
 from lab.configs.base import format_value, parse_value, specs
 from lab.labs.autoencoder import INTERPOLATION, decode, first_of_each, interpolate, plane_to_codes
 from lab.registry import get_lab
-from lab.training import QUEUE, TrainingJob
+from lab.ui.live import compare_controls
 
 TILE_PX = 72  # images are enlarged to about this many pixels per side, pixel by pixel
 GAP_PX = 4
 PLANE_PX = 440  # the decoded latent plane's width on the page
 VALUES_KEY = "ae_values"  # the page's latest settings, for "Compare the three"
 COMPARE_KEY = "ae_compare"
-COMPARE_REDRAW_S = 1.0
 VARIANTS = (
     ("linear + MSE", "linear", "mse"),
     ("sigmoid + MSE", "sigmoid", "mse"),
@@ -318,19 +317,6 @@ def autoencoder_views(run, data):
 # ---- Compare the three ----------------------------------------------------------------------
 
 
-def _start_compare(config):
-    lab = get_lab("autoencoder")
-    try:
-        data = lab.load_data(config)
-    except ValueError as err:
-        st.error(f"The data could not be prepared: {err}")
-        return
-    st.session_state[COMPARE_KEY] = [
-        (name, TrainingJob(lab, config.replace(output_activation=activation, loss=loss), data, number=i).start())
-        for i, (name, activation, loss) in enumerate(VARIANTS, start=1)
-    ]
-
-
 def verdict(entries):
     """The sentence naming the variant with the lowest validation MSE, or None before any finished.
 
@@ -400,20 +386,9 @@ def compare_section():
         config = AutoencoderConfig(**st.session_state.get(VALUES_KEY, {}))
     except (TypeError, ValueError):
         config = None
-    entries = st.session_state.get(COMPARE_KEY) or []
-    busy = any(not job.done for _, job in entries)
-    if st.session_state.get("compare") and config is not None and not busy:
-        _start_compare(config)
-        entries = st.session_state.get(COMPARE_KEY) or []
-        busy = any(not job.done for _, job in entries)
-    left, right = st.columns([1, 4], vertical_alignment="center")
-    left.button("Compare the three", key="compare", icon=":material/compare:", disabled=busy or config is None)
-    if config is not None:
-        slots = QUEUE.max_jobs
-        at_once = "all three train at once" if slots >= len(VARIANTS) else f"{slots} train at once on this server, the rest wait"
-        right.caption(
-            f"Trains three networks with your other settings ({config.dataset}, bottleneck {config.bottleneck}, "
-            f"{config.optimizer} at learning rate {config.learning_rate:g}, {config.epochs} epochs, seed {config.seed}); "
-            f"{at_once}."
-        )
-    st.fragment(run_every=COMPARE_REDRAW_S if busy else None)(_compare_live)()
+    variants = None if config is None else [
+        (name, config.replace(output_activation=activation, loss=loss)) for name, activation, loss in VARIANTS]
+    settings = None if config is None else (
+        f"{config.dataset}, bottleneck {config.bottleneck}, {config.optimizer} at learning rate "
+        f"{config.learning_rate:g}, {config.epochs} epochs, seed {config.seed}")
+    compare_controls("autoencoder", COMPARE_KEY, "Compare the three", variants, settings, _compare_live)

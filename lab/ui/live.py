@@ -185,6 +185,42 @@ def downloads_view(run, lab_name):
         c.download_button("Model (.keras)", run.model_bytes, f"{stem}.keras", "application/octet-stream", key="download_model", on_click="ignore")
 
 
+COMPARE_REDRAW_S = 1.0  # side-by-side comparisons redraw once a second while they train
+
+
+def compare_controls(lab_name, state_key, label, variants, settings_text, live):
+    """A side-by-side comparison: one button trains several variants of the settings on the same data.
+
+    Args:
+        lab_name: the lab's registry name.
+        state_key: the session key holding `[(name, job), ...]` of the comparison.
+        label: the button's text.
+        variants: `[(name, config), ...]` to train, or None when the settings are invalid.
+        settings_text: what the variants share, in words (for the caption).
+        live: `() -> None`, draws the comparison; redrawn while the jobs train.
+    """
+    entries = st.session_state.get(state_key) or []
+    busy = any(not job.done for _, job in entries)
+    if st.session_state.get("compare") and variants and not busy:
+        lab = get_lab(lab_name)
+        try:
+            data = lab.load_data(variants[0][1])
+        except ValueError as err:
+            st.error(f"The data could not be prepared: {err}")
+        else:
+            st.session_state[state_key] = [(name, TrainingJob(lab, config, data, number=i).start())
+                                           for i, (name, config) in enumerate(variants, start=1)]
+            busy = True
+    left, right = st.columns([1, 4], vertical_alignment="center")
+    left.button(label, key="compare", icon=":material/compare:", disabled=busy or not variants)
+    if variants:
+        slots = QUEUE.max_jobs
+        at_once = (f"all {len(variants)} train at once" if slots >= len(variants)
+                   else f"{slots} train at once on this server, the rest wait")
+        right.caption(f"Trains {len(variants)} networks with your other settings ({settings_text}); {at_once}.")
+    st.fragment(run_every=COMPARE_REDRAW_S if busy else None)(live)()
+
+
 def share_view(lab, config):
     """The share box: a link that restores the settings, and a classroom link builder for teachers."""
     from lab.configs.base import specs

@@ -8,6 +8,7 @@ import streamlit as st
 from lab import charts
 from lab.configs.rnn import CELLS, RNNConfig
 from lab.registry import get_lab
+from lab.ui.live import compare_controls
 from lab.rnn_worked_example import (
     GATES,
     LECTURE,
@@ -17,11 +18,9 @@ from lab.rnn_worked_example import (
     rnn_steps,
     state_dynamics,
 )
-from lab.training import QUEUE, TrainingJob
 
 VALUES_KEY = "rnn_values"  # the page's latest settings, for "Compare cells"
 COMPARE_KEY = "rnn_compare"
-COMPARE_REDRAW_S = 1.0
 CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 CELL_COLOURS = ("#e6550d", "#3182bd", "#31a354")
 RADII = (0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5)
@@ -330,19 +329,6 @@ def rnn_views(run, data):
 # ---- Compare cells --------------------------------------------------------------------------
 
 
-def _start_compare(config):
-    lab = get_lab("rnn")
-    try:
-        data = lab.load_data(config)
-    except ValueError as err:
-        st.error(f"The data could not be prepared: {err}")
-        return
-    st.session_state[COMPARE_KEY] = [
-        (CELL_NAMES[cell], TrainingJob(lab, config.replace(cell=cell), data, number=i).start())
-        for i, cell in enumerate(CELLS, start=1)
-    ]
-
-
 def compare_chart(entries, data):
     """The task's validation metric per epoch of each cell, with the baseline."""
     metric = f"val_{metric_of(data.name)}"
@@ -426,21 +412,11 @@ def compare_section():
         config = RNNConfig(**st.session_state.get(VALUES_KEY, {}))
     except (TypeError, ValueError):
         config = None
-    entries = st.session_state.get(COMPARE_KEY) or []
-    busy = any(not job.done for _, job in entries)
-    if st.session_state.get("compare") and config is not None and not busy:
-        _start_compare(config)
-        entries = st.session_state.get(COMPARE_KEY) or []
-        busy = any(not job.done for _, job in entries)
-    left, right = st.columns([1, 4], vertical_alignment="center")
-    left.button("Compare cells", key="compare", icon=":material/compare:", disabled=busy or config is None)
-    if config is not None:
-        slots = QUEUE.max_jobs
-        at_once = "all three train at once" if slots >= len(CELLS) else f"{slots} train at once on this server, the rest wait"
-        right.caption(f"Trains three networks with your other settings ({config.task}, {config.units} units, "
-                      f"{config.optimizer} at learning rate {config.learning_rate:g}, clip norm {config.clipnorm:g}, "
-                      f"{config.epochs} epochs, seed {config.seed}); {at_once}.")
-    st.fragment(run_every=COMPARE_REDRAW_S if busy else None)(_compare_live)()
+    variants = None if config is None else [(CELL_NAMES[cell], config.replace(cell=cell)) for cell in CELLS]
+    settings = None if config is None else (
+        f"{config.task}, {config.units} units, {config.optimizer} at learning rate {config.learning_rate:g}, "
+        f"clip norm {config.clipnorm:g}, {config.epochs} epochs, seed {config.seed}")
+    compare_controls("rnn", COMPARE_KEY, "Compare cells", variants, settings, _compare_live)
 
 
 # ---- State dynamics -------------------------------------------------------------------------
