@@ -21,7 +21,7 @@ def test_deep_link_shows_worked_example_and_trains(lab_server, new_page, screens
     page.wait_for_selector(IDLE)
     expect(page.get_by_text("How strongly the loss on 32 validation sequences depends")).to_be_visible()
     expect(page.get_by_text("Dashed: the baseline to beat")).to_be_visible()
-    assert page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").count() >= 5
+    expect(page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").nth(4)).to_be_visible(timeout=30_000)  # charts render asynchronously
     assert page.locator(EXCEPTION).count() == 0
     page.set_viewport_size({"width": 1400, "height": 3000})
     page.screenshot(path=str(screenshots_dir / "rnn_trained.png"), full_page=True)
