@@ -343,18 +343,9 @@ def _still_improving(run, window=5, share=0.01):
     return len(values) > window and values[-1] < (1 - share) * values[-1 - window]
 
 
-def _compare_live():
-    entries = st.session_state.get(COMPARE_KEY)
-    if not entries:
-        return
-    for name, job in entries:
-        run = job.run
-        if run.status == "queued":
-            st.progress(0.0, text=f"{name} · waiting for a free training slot")
-        else:
-            st.progress(run.progress, text=f"{name} · {run.status_words()} · epoch {len(run.history)} of {run.epochs_planned} · {run.wall_seconds:.1f} s")
+def _compare_live(entries, done):
+    """The comparison's verdict (once all ended), overlaid curves and side views."""
     runs = [(name, job.run) for name, job in entries]
-    done = all(run.ended for _, run in runs)
     if done and (text := verdict(runs)):
         st.success(text, icon=":material/emoji_events:")
     left, right = st.columns(2)
@@ -369,9 +360,6 @@ def _compare_live():
             image_row(data.x_val[snaps[0][1]["shown"]], data.image_shape, "Validation images")
             for name, snap in snaps:
                 image_row(snap["reconstructions"], data.image_shape, f"{name} (epoch {snap['epoch']})")
-    if done and st.session_state.get("_ae_compare_finalized") != id(entries):
-        st.session_state["_ae_compare_finalized"] = id(entries)
-        st.rerun()  # enables the button again and stops the redraws
 
 
 def compare_section():

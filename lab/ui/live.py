@@ -197,7 +197,8 @@ def compare_controls(lab_name, state_key, label, variants, settings_text, live):
         label: the button's text.
         variants: `[(name, config), ...]` to train, or None when the settings are invalid.
         settings_text: what the variants share, in words (for the caption).
-        live: `() -> None`, draws the comparison; redrawn while the jobs train.
+        live: `(entries, done) -> None`, draws the comparison's own views from
+            `[(name, job), ...]`; redrawn while the jobs train.
     """
     entries = st.session_state.get(state_key) or []
     busy = any(not job.done for _, job in entries)
@@ -218,7 +219,26 @@ def compare_controls(lab_name, state_key, label, variants, settings_text, live):
         at_once = (f"all {len(variants)} train at once" if slots >= len(variants)
                    else f"{slots} train at once on this server, the rest wait")
         right.caption(f"Trains {len(variants)} networks with your other settings ({settings_text}); {at_once}.")
-    st.fragment(run_every=COMPARE_REDRAW_S if busy else None)(live)()
+    st.fragment(run_every=COMPARE_REDRAW_S if busy else None)(_compare_live)(state_key, live)
+
+
+def _compare_live(state_key, live):
+    """Each variant's progress, then the lab's views; one full rerun when all ended (enables the button)."""
+    entries = st.session_state.get(state_key)
+    if not entries:
+        return
+    for name, job in entries:
+        run = job.run
+        if run.status == "queued":
+            st.progress(0.0, text=f"{name} · waiting for a free training slot")
+        else:
+            st.progress(run.progress, text=f"{name} · {run.status_words()} · epoch {len(run.history)} of "
+                                           f"{run.epochs_planned} · {run.wall_seconds:.1f} s")
+    done = all(job.run.ended for _, job in entries)
+    live(entries, done)
+    if done and st.session_state.get(f"_{state_key}_finalized") != id(entries):
+        st.session_state[f"_{state_key}_finalized"] = id(entries)
+        st.rerun()  # enables the button again and stops the redraws
 
 
 def share_view(lab, config):

@@ -373,19 +373,10 @@ def compare_verdict(entries, data):
     return text
 
 
-def _compare_live():
-    entries = st.session_state.get(COMPARE_KEY)
-    if not entries:
-        return
-    for name, job in entries:
-        run = job.run
-        if run.status == "queued":
-            st.progress(0.0, text=f"{name} · waiting for a free training slot")
-        else:
-            st.progress(run.progress, text=f"{name} · {run.status_words()} · epoch {len(run.history)} of {run.epochs_planned} · {run.wall_seconds:.1f} s")
+def _compare_live(entries, done):
+    """The comparison's verdict (once all ended), overlaid curves and side views."""
     data = entries[0][1].data
     runs = [(name, job.run) for name, job in entries]
-    done = all(run.ended for _, run in runs)
     if done and (text := compare_verdict(runs, data)):
         st.success(text, icon=":material/emoji_events:")
     left, right = st.columns(2)
@@ -398,9 +389,6 @@ def _compare_live():
             st.altair_chart(gradient_chart(snaps, colours), width="stretch")
             st.caption("The latest ‖∂loss/∂h_t‖ of each cell: where a curve drops by orders of magnitude towards the "
                        "first steps, that cell cannot learn from them.")
-    if done and st.session_state.get("_rnn_compare_finalized") != id(entries):
-        st.session_state["_rnn_compare_finalized"] = id(entries)
-        st.rerun()  # enables the button again and stops the redraws
 
 
 def compare_section():
