@@ -74,6 +74,16 @@ def _progress(run, quiet):
         shown = len(run.history)
 
 
+def metric_text(value):
+    """A final metric in the one-line summary: numbers to 4 digits, text quoted, lists by their length."""
+    if isinstance(value, (int, float)):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        pairs = all(isinstance(item, (list, tuple)) and len(item) == 2 for item in value)
+        return f"<{len(value)} {'pairs' if pairs else 'items'}>"
+    return repr(value)
+
+
 def cmd_run(args):
     from lab.registry import get_lab
     from lab.training import TrainingJob
@@ -99,7 +109,7 @@ def cmd_run(args):
     if args.save_model and run.model_bytes:
         with open(args.save_model, "wb") as f:
             f.write(run.model_bytes)
-    metrics = "  ".join(f"{k}={v:.4g}" for k, v in run.metrics.items())
+    metrics = "  ".join(f"{k}={metric_text(v)}" for k, v in run.metrics.items())
     labels = ", ".join(run.diagnosis.get("labels", [])) or "none"
     print(f"{run.status_words()} in {run.wall_seconds:.1f} s  {metrics}  diagnosis: {labels}")
     return EXIT_FAILED if run.status == "failed" else EXIT_OK

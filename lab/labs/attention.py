@@ -13,13 +13,6 @@ SAMPLE_CHARS = 200
 SAMPLE_TEMPERATURE = 0.5
 
 
-class Text(str):
-    """Generated text in the final metrics: a string that formats itself in quotes whatever the number format."""
-
-    def __format__(self, spec):
-        return repr(str(self))
-
-
 def build(config, data):
     """Builds the transformer and its fit data; called in the training thread after seeding."""
     from models.attention import attention_warnings, build_transformer
@@ -147,7 +140,7 @@ def metrics(setup, run):
     out = {k: last[k] for k in ("loss", "token_accuracy", "val_loss", "val_token_accuracy") if k in last}
     data = setup.extra["data"]
     if data.task == "text":
-        out["sample"] = Text(generate(setup.model, data, SAMPLE_PROMPT, seed=run.config.seed))
+        out["sample"] = generate(setup.model, data, SAMPLE_PROMPT, seed=run.config.seed)
     else:
         out["val_sequence_accuracy"] = sequence_accuracy(setup.model, data.x_val, data.y_val)
     out["epochs_trained"] = len(run.history)

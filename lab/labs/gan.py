@@ -13,18 +13,6 @@ HEAT_GRID = 48  # the discriminator's probability is drawn on HEAT_GRID x HEAT_G
 NOISE_SEED = 1234  # the noise behind the 2,500 scored samples: the same points move as G learns
 
 
-class Samples(list):
-    """The generated [x, y] pairs in the final metrics.
-
-    A list (it goes into the JSON as one) that formats itself in a line of text
-    as `<2500 pairs>`, so the CLI's one-line summary can print every metric with
-    a number format.
-    """
-
-    def __format__(self, spec):
-        return f"<{len(self)} pairs>"
-
-
 def fixed_noise(latent_dim, n=N_SAMPLES, seed=NOISE_SEED):
     """The same `n` noise vectors at every snapshot (float32)."""
     return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype("float32")
@@ -164,7 +152,7 @@ def metrics(setup, run):
     samples = generate(setup.model, setup.extra["z"])
     quality = score(samples, data)
     out.update({k: quality[k] for k in ("modes_captured", "modes_total", "high_quality_fraction") if k in quality})
-    out["samples"] = Samples(np.round(samples.astype("float64"), 5).tolist())
+    out["samples"] = np.round(samples.astype("float64"), 5).tolist()
     return out
 
 
