@@ -9,6 +9,7 @@ kernel W_hhᵀ; LSTM's kernel is Wᵀ with the gates in the same order i, f, g, 
 """
 
 import numpy as np
+from scipy.special import expit
 
 SYMBOLS = ("S", "C", "R", "T")
 LECTURE = {
@@ -39,7 +40,7 @@ LSTM_EXAMPLE = {
 }
 ACTIVATIONS = {
     "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
-    "sigmoid": (lambda a: 1.0 / (1.0 + np.exp(-a)), lambda a: np.exp(-a) / (1.0 + np.exp(-a)) ** 2),
+    "sigmoid": (expit, lambda a: expit(a) * (1.0 - expit(a))),
     "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(float)),
 }
 
@@ -59,10 +60,6 @@ def softmax(y):
     """Softmax of a vector (shifted by its maximum, so large scores do not overflow)."""
     e = np.exp(y - np.max(y))
     return e / e.sum()
-
-
-def sigmoid(a):
-    return 1.0 / (1.0 + np.exp(-a))
 
 
 def rnn_steps(W_xh, W_hh, W_hy, b, h_start, inputs):
@@ -101,7 +98,7 @@ def lstm_step(x, h, c, W, U, b):
     """
     z = W @ x + U @ h + b
     i, f, g, o = np.split(z, 4)
-    i, f, g, o = sigmoid(i), sigmoid(f), np.tanh(g), sigmoid(o)
+    i, f, g, o = expit(i), expit(f), np.tanh(g), expit(o)
     c = f * c + i * g
     return {"i": i, "f": f, "g": g, "o": o, "c": c, "h": o * np.tanh(c)}
 

@@ -22,6 +22,7 @@ from lab.runs import Run
 SNAPSHOT_INTERVAL_S = 1.0
 EXPLODE_FACTOR = 1e3  # a loss this many times its first value has blown up
 DIAGNOSIS_INTERVAL_S = 0.5
+WATCH_INTERVAL_S = 1.0  # how often a job asks whether its page is still open
 
 
 def env_int(name, default):
@@ -48,6 +49,7 @@ class JobQueue:
         with self._cond:
             self._waiting.append(job)
             while not (self._waiting[0] is job and len(self._running) < self.max_jobs):
+                job.check_watched()
                 if job.stop_requested:
                     self._waiting.remove(job)
                     self._cond.notify_all()
@@ -131,7 +133,7 @@ class LiveCallback(keras.callbacks.Callback):
                 f"{own / first:,.0f} times its first value ({first:.3g})"
             )
             self.model.stop_training = True
-        elif self.job.stop_requested:
+        elif self.job.check_watched() or self.job.stop_requested:
             self.model.stop_training = True
         elif time.monotonic() - self._last_diagnosis > DIAGNOSIS_INTERVAL_S:
             self._diagnose()
@@ -180,9 +182,13 @@ class TrainingJob:
         data: the prepared data (from `lab.load_data`).
         number: the run's number in its session.
         queue: the `JobQueue` that caps concurrent trainings.
+        watcher: a callable that is True while someone can see the job (the
+            browser session that started it is connected), or None for jobs
+            nobody watches (CLI, benchmarks). A watched job left unseen for
+            `LAB_ABANDON_S` seconds (default 60) stops itself, waiting or training.
     """
 
-    def __init__(self, lab, config, data, number=0, queue=None):
+    def __init__(self, lab, config, data, number=0, queue=None, watcher=None):
         self.lab = lab
         self.data = data
         self.queue = queue or QUEUE
@@ -195,6 +201,10 @@ class TrainingJob:
         self._pending_lr = None
         self.learning_rate = config.learning_rate  # the latest one asked for
         self.divergence = ""
+        self.watcher = watcher
+        self.abandoned = ""
+        self._unseen_since = None
+        self._last_watch = 0.0
         self._thread = threading.Thread(target=self._main, name=f"train-{lab.name}-{number}", daemon=True)
 
     def start(self):
@@ -218,6 +228,23 @@ class TrainingJob:
         with self._lr_lock:
             value, self._pending_lr = self._pending_lr, None
         return value
+
+    def check_watched(self):
+        """Stops the job once its watcher has been False for `LAB_ABANDON_S` seconds; True if abandoned."""
+        now = time.monotonic()
+        if self.watcher is None or self.abandoned or now - self._last_watch < WATCH_INTERVAL_S:
+            return bool(self.abandoned)
+        self._last_watch = now
+        if self.watcher():
+            self._unseen_since = None
+            return False
+        self._unseen_since = self._unseen_since or now
+        limit = env_int("LAB_ABANDON_S", 60)
+        if now - self._unseen_since >= limit:
+            self.abandoned = f"Stopped by the server: its page was closed for {limit} s."
+            print(f"lab: run {self.run.number} of {self.lab.name} stopped, its page was closed for {limit} s", flush=True)
+            self.stop()
+        return bool(self.abandoned)
 
     def diverged(self, why):
         """Records why the loss blew up; the run ends with status `diverged`."""
@@ -256,7 +283,7 @@ class TrainingJob:
     def _end(self, status, message=""):
         """Sets the final status last, once everything the page shows is ready."""
         self.run.ended_at = time.time()
-        self.run.message = message or self.divergence
+        self.run.message = message or self.divergence or self.abandoned
         self.run.status = status
 
     def _train(self):

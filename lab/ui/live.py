@@ -44,6 +44,22 @@ def _hosted():
     return os.environ.get("LAB_HOSTED", "") not in ("", "0", "false")
 
 
+def session_watcher():
+    """A callable that is True while this browser session is connected; None outside a server (AppTest).
+
+    Jobs started from a page use it to stop themselves once the page has been
+    closed for a while (`TrainingJob`, `LAB_ABANDON_S`).
+    """
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return None
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    return lambda: runtime.is_active_session(session_id)
+
+
 def _start(lab, config, upload, runs, jobs):
     try:
         data = lab.load_data(config, upload)
@@ -53,7 +69,7 @@ def _start(lab, config, upload, runs, jobs):
     except Exception as err:  # bad user data must never crash the page
         st.error("The data could not be prepared." + ("" if _hosted() else f" ({type(err).__name__}: {err})"))
         return
-    job = TrainingJob(lab, config, data, number=len(runs) + 1).start()
+    job = TrainingJob(lab, config, data, number=len(runs) + 1, watcher=session_watcher()).start()
     jobs[lab.name] = job
     runs.append(job.run)
 
@@ -98,7 +114,8 @@ def _progress(job):
     elif run.status == "failed":
         st.error(f"Training failed: {run.message}")
     elif run.status == "stopped":
-        st.warning(f"Stopped after {len(run.history)} of {run.epochs_planned} epochs. The run is kept below.")
+        why = f" {run.message}" if run.message else ""
+        st.warning(f"Stopped after {len(run.history)} of {run.epochs_planned} epochs.{why} The run is kept below.")
     for warning in run.warnings:
         st.warning(warning, icon=":material/warning:")
 
@@ -209,7 +226,8 @@ def compare_controls(lab_name, state_key, label, variants, settings_text, live):
         except ValueError as err:
             st.error(f"The data could not be prepared: {err}")
         else:
-            st.session_state[state_key] = [(name, TrainingJob(lab, config, data, number=i).start())
+            watcher = session_watcher()
+            st.session_state[state_key] = [(name, TrainingJob(lab, config, data, number=i, watcher=watcher).start())
                                            for i, (name, config) in enumerate(variants, start=1)]
             busy = True
     left, right = st.columns([1, 4], vertical_alignment="center")

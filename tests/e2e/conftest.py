@@ -80,10 +80,12 @@ class Server:
     """A `streamlit run streamlit_app.py` process on a free port.
 
     `pages_opened` counts the pages the tests opened on it, so a test that needs
-    a server whose very first page it requests can tell.
+    a server whose very first page it requests can tell. `env` adds to the
+    server's environment (hosting caps such as `LAB_ABANDON_S`).
     """
 
-    def __init__(self, log_dir):
+    def __init__(self, log_dir, env=None):
+        self.env = {**server_env(), **(env or {})}
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = pathlib.Path(log_dir) / f"streamlit_{self.port}.log"
@@ -99,7 +101,7 @@ class Server:
             "--server.fileWatcherType", "none",
         ]
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=server_env(), stdout=self._log,
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + HEALTH_TIMEOUT_S
         while time.monotonic() < deadline:

@@ -122,6 +122,31 @@ def test_stop_while_queued_never_trains():
     assert run.status == "stopped" and not run.history
 
 
+def test_a_job_whose_page_was_closed_stops_itself(monkeypatch):
+    monkeypatch.setenv("LAB_ABANDON_S", "1")
+    page_open = threading.Event()
+    page_open.set()
+    config = MLPConfig(n_samples=200, epochs=500, batch_size=8)
+    job = TrainingJob(LAB, config, LAB.load_data(config), queue=JobQueue(1), watcher=page_open.is_set).start()
+    wait_for(lambda: len(job.run.batch_loss) >= 5)
+    time.sleep(1.5)
+    assert not job.done, "a watched job stopped although its page was open"
+    page_open.clear()
+    run = job.wait(30)
+    assert run.status == "stopped" and "page was closed" in run.message
+    assert run.history and run.model_bytes  # what it trained is kept, like any stopped run
+
+
+def test_a_queued_job_whose_page_was_closed_leaves_the_queue(monkeypatch):
+    monkeypatch.setenv("LAB_ABANDON_S", "0")
+    queue = JobQueue(1)
+    queue._running.add(threading.Event())  # one slot, taken
+    config = MLPConfig(n_samples=200, epochs=2)
+    job = TrainingJob(LAB, config, LAB.load_data(config), queue=queue, watcher=lambda: False).start()
+    run = job.wait(10)
+    assert run.status == "stopped" and not run.history and queue.position(job) == 0
+
+
 def test_streamlit_still_has_the_per_rerun_cleanup_the_app_switches_off():
     """`lab.ui.page.keep_keras_session` replaces a private Streamlit function; an upgrade must fail here, loudly."""
     from streamlit.runtime.scriptrunner import script_runner
