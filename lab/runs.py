@@ -95,6 +95,16 @@ class Run:
         """Share of the planned epochs done, from 0 to 1."""
         return min(1.0, self.position / self.epochs_planned) if self.epochs_planned else 0.0
 
+    def lighten(self):
+        """Drops the heavy parts (model file, view snapshots), keeping curves, metrics and diagnosis.
+
+        A session keeps every run's curves for the history table and the overlays,
+        but only the latest run's views and model are shown and offered for
+        download; an autoencoder run carries about 3.5 MB of them.
+        """
+        self.model_bytes = b""
+        self.snapshot, self.first_snapshot = {}, {}
+
     def seconds_left(self):
         """Estimated seconds until the last epoch ends, or None before the first batch."""
         if self.ended or self.position <= 0:

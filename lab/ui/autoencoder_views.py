@@ -223,7 +223,7 @@ def _trained_parts(model_bytes):
         path = os.path.join(folder, "model.keras")
         with open(path, "wb") as f:
             f.write(model_bytes)
-        model = keras.saving.load_model(path, compile=False)
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
     return encoder_of(model), decoder_of(model)
 
 

@@ -71,6 +71,8 @@ def _start(lab, config, upload, runs, jobs):
         return
     job = TrainingJob(lab, config, data, number=len(runs) + 1, watcher=session_watcher()).start()
     jobs[lab.name] = job
+    for earlier in runs:  # only the latest run's views and model are shown: free the others' (Run.lighten)
+        earlier.lighten()
     runs.append(job.run)
 
 
@@ -112,7 +114,9 @@ def _progress(job):
         st.error(f"Training diverged: {run.message}. The updates overshot and the loss blew up. "
                  "Lower the learning rate (or pick another optimizer) and train again.")
     elif run.status == "failed":
-        st.error(f"Training failed: {run.message}")
+        hidden = _hosted() and not run.invalid  # an unexpected error's details stay in the server log
+        st.error("Training failed on the server; its details are in the server's log." if hidden
+                 else f"Training failed: {run.message}")
     elif run.status == "stopped":
         why = f" {run.message}" if run.message else ""
         st.warning(f"Stopped after {len(run.history)} of {run.epochs_planned} epochs.{why} The run is kept below.")

@@ -88,6 +88,10 @@ def test_divergence_is_explained_and_the_page_stays_usable():
     at.number_input(key="mlp_epochs").set_value(3).run()
     assert train(at).status == "completed"
     assert at.dataframe[0].value.shape[0] == 2  # the diverged run is kept
+    first, second = at.session_state["runs"]["mlp"]
+    assert first.history and first.batch_loss and first.diagnosis  # its curves stay for the table and overlays...
+    assert not first.model_bytes and not first.snapshot  # ...its model and views, never shown again, are freed
+    assert second.model_bytes and second.snapshot
 
 
 def test_stop_and_live_learning_rate_change():

@@ -1,5 +1,7 @@
 """The MLP lab with the user's own CSV file, in a real browser: bad files explain themselves."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -40,15 +42,24 @@ def test_bad_csv_files_get_a_message_and_a_good_one_trains(lab_server, new_page)
     page.wait_for_function("() => !document.querySelector(\"[data-testid='stSkeleton']\")")
     choose_csv(page)
     for content, words in [
+        (b"", "empty"),
         (b"\xff\xfe\x00\x01\x02garbage", "not UTF-8"),
+        (b'a,b\n"1,2\n' + b"3,4\n" * 20, "could not be read as CSV"),
         (b"a,b,c\n" + b"1,hello,0\n" * 20, "these hold text: b"),
+        (b"a,b,c\n" + b"1,nan,0\n" * 20, "missing"),
         (b"a,b\n1,2\n", "at least 10 rows"),
+        (b"a,b,c\n" + b"1,2,0\n" * 200_001, "too large"),
     ]:
         upload(page, "bad.csv", content)
         expect(page.locator(MAIN).get_by_text("This CSV file cannot be used")).to_be_visible()
         expect(page.locator(MAIN).get_by_text(words)).to_be_visible()
         assert page.locator(EXCEPTION).count() == 0
         expect(page.locator(".st-key-train button")).to_be_disabled()
+    # Over the server's upload limit (20 MB, .streamlit/config.toml): refused before it reaches the lab.
+    upload(page, "huge.csv", b"a,b,c\n" + b"1.000000,2.000000,0\n" * 1_200_000)
+    expect(page.locator(".st-key-mlp_csv").get_by_text(re.compile(r"File must be .* or smaller"))).to_be_visible()
+    expect(page.locator(".st-key-train button")).to_be_disabled()
+    assert page.locator(EXCEPTION).count() == 0
     upload(page, "shapes.csv", good_csv())
     expect(page.locator(MAIN).get_by_text("predicting kind from 2 columns")).to_be_visible()
     page.locator(".st-key-train button").click()

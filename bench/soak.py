@@ -1,0 +1,102 @@
+"""Soak: 50 trainings in a row in one browser session, then 50 across sessions, on one server.
+
+    python -m bench.soak [--runs 50] [--sessions 10] [--path "/MLP?epochs=5"]
+
+Starts a fresh server, opens the lab in Chromium and clicks Train `--runs` times
+in one session, waiting for each "Run N · Completed"; then opens `--sessions`
+new sessions one after another (each closed when done) that share another
+`--runs` trainings. It prints the server's resident memory every 10 trainings,
+the growth per training, how many runs completed, and any exception a page showed.
+The first session stays open throughout and still shows its last run at the end.
+"""
+
+import argparse
+import os
+import subprocess
+import time
+import urllib.request
+
+from playwright.sync_api import expect, sync_playwright
+
+from bench.concurrent_sessions import rss_mb
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PROGRESS = "[data-testid='stMain'] [data-testid='stProgress']"
+EXCEPTION = "[data-testid='stException']"
+
+
+def open_session(browser, url):
+    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=180_000)
+    return page
+
+
+def train(page, number):
+    """Clicks Train and waits for run `number` to complete; returns whether the page shows an exception."""
+    page.locator(".st-key-train button").click()
+    expect(page.locator(PROGRESS).first).to_contain_text(f"Run {number} · Completed", timeout=600_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    return page.locator(EXCEPTION).count() > 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--path", default="/MLP?epochs=5")
+    args = parser.parse_args()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}{args.path}"
+    server = subprocess.Popen([".venv/bin/streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true",
+                               "--server.fileWatcherType", "none"], env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    completed = exceptions = 0
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health")
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            first = open_session(browser, url)
+            start_rss = rss_mb(server.pid)
+            print(f"one session open: server RSS {start_rss:.0f} MB", flush=True)
+            began = time.monotonic()
+            for number in range(1, args.runs + 1):
+                exceptions += train(first, number)
+                completed += 1
+                if number % 10 == 0:
+                    print(f"  one session, {number} trainings: RSS {rss_mb(server.pid):.0f} MB "
+                          f"({time.monotonic() - began:.0f} s)", flush=True)
+            one_rss = rss_mb(server.pid)
+            per_session = -(-args.runs // args.sessions)
+            done = 0
+            for _ in range(args.sessions):
+                page = open_session(browser, url)
+                for number in range(1, min(per_session, args.runs - done) + 1):
+                    exceptions += train(page, number)
+                    completed += 1
+                    done += 1
+                    if done % 10 == 0:
+                        print(f"  across sessions, {done} trainings: RSS {rss_mb(server.pid):.0f} MB", flush=True)
+                page.context.close()
+            end_rss = rss_mb(server.pid)
+            kept = first.locator(PROGRESS).first.inner_text()
+            print(f"trainings completed: {completed} of {2 * args.runs}; pages with an exception: {exceptions}")
+            print(f"RSS: {start_rss:.0f} MB at start, {one_rss:.0f} MB after {args.runs} in one session "
+                  f"({(one_rss - start_rss) / args.runs:.1f} MB per training), {end_rss:.0f} MB after "
+                  f"{args.runs} more across {args.sessions} sessions ({(end_rss - one_rss) / args.runs:.1f} MB per training)")
+            print(f"the first session, still open, shows: {kept!r}")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Hosted mode and the server's safety settings: what a crafted request or a failure may reveal."""
+
+import pathlib
+import re
+import tomllib
+
+import pytest
+
+from tests.app.support import TIMEOUT, open_lab_page
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+APP_CODE = [*ROOT.glob("lab/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "streamlit_app.py"]
+
+
+def fail_training(monkeypatch):
+    def broken(model):
+        raise RuntimeError("disk quota exceeded at /srv/secret/path")
+
+    monkeypatch.setattr("lab.training.model_summary", broken)
+
+
+@pytest.mark.parametrize("hosted", [False, True])
+def test_an_unexpected_failure_shows_details_only_when_not_hosted(monkeypatch, hosted):
+    monkeypatch.setenv("LAB_HOSTED", "1" if hosted else "0")
+    fail_training(monkeypatch)
+    at = open_lab_page("pages/1_MLP.py", {"epochs": "2", "n_samples": "200"})
+    at.button(key="train").click().run()
+    at.session_state["jobs"]["mlp"].wait(TIMEOUT)
+    at.run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Training failed" in errors and not at.exception
+    assert ("/srv/secret/path" in errors) is not hosted
+    assert not at.button(key="train").disabled  # the session stays usable
+
+
+def test_server_config_keeps_xsrf_on_and_uploads_small():
+    config = tomllib.loads((ROOT / ".streamlit/config.toml").read_text())
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] <= 20
+
+
+def test_the_hosted_image_hides_error_details():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"LAB_HOSTED=1\b", dockerfile)
+    assert re.search(r"STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=none\b", dockerfile)
+
+
+@pytest.mark.parametrize("pattern", [r"safe_mode\s*=\s*False", r"pickle\.loads?\(", r"allow_pickle\s*=\s*True",
+                                     r"\beval\(", r"\bexec\(", r"yaml\.load\(", r"unsafe_allow_html\s*=\s*True"])
+def test_no_unsafe_deserialisation_or_raw_html(pattern):
+    hits = [f"{path.relative_to(ROOT)}:{n}" for path in APP_CODE
+            for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(pattern, line)]
+    assert not hits, f"{pattern} in {hits}"
+
+
+def test_every_model_load_uses_keras_safe_mode():
+    calls = [line for path in APP_CODE for line in path.read_text().splitlines() if "load_model(" in line]
+    assert calls and all("safe_mode=True" in line for line in calls), calls
