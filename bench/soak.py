@@ -11,15 +11,13 @@ The first session stays open throughout and still shows its last run at the end.
 """
 
 import argparse
-import os
-import subprocess
+import tempfile
 import time
-import urllib.request
 
 from playwright.sync_api import expect, sync_playwright
 
 from bench.concurrent_sessions import rss_mb
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PROGRESS = "[data-testid='stMain'] [data-testid='stProgress']"
@@ -47,33 +45,24 @@ def main():
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--path", default="/MLP?epochs=5")
     args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}{args.path}"
-    server = subprocess.Popen([".venv/bin/streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true",
-                               "--server.fileWatcherType", "none"], env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = Server(tempfile.mkdtemp(prefix="soak_")).start()
+    url = server.base_url + args.path
+    pid = server.proc.pid
     completed = exceptions = 0
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health")
-                break
-            except OSError:
-                time.sleep(0.5)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             first = open_session(browser, url)
-            start_rss = rss_mb(server.pid)
+            start_rss = rss_mb(pid)
             print(f"one session open: server RSS {start_rss:.0f} MB", flush=True)
             began = time.monotonic()
             for number in range(1, args.runs + 1):
                 exceptions += train(first, number)
                 completed += 1
                 if number % 10 == 0:
-                    print(f"  one session, {number} trainings: RSS {rss_mb(server.pid):.0f} MB "
+                    print(f"  one session, {number} trainings: RSS {rss_mb(pid):.0f} MB "
                           f"({time.monotonic() - began:.0f} s)", flush=True)
-            one_rss = rss_mb(server.pid)
+            one_rss = rss_mb(pid)
             per_session = -(-args.runs // args.sessions)
             done = 0
             for _ in range(args.sessions):
@@ -83,9 +72,9 @@ def main():
                     completed += 1
                     done += 1
                     if done % 10 == 0:
-                        print(f"  across sessions, {done} trainings: RSS {rss_mb(server.pid):.0f} MB", flush=True)
+                        print(f"  across sessions, {done} trainings: RSS {rss_mb(pid):.0f} MB", flush=True)
                 page.context.close()
-            end_rss = rss_mb(server.pid)
+            end_rss = rss_mb(pid)
             kept = first.locator(PROGRESS).first.inner_text()
             print(f"trainings completed: {completed} of {2 * args.runs}; pages with an exception: {exceptions}")
             print(f"RSS: {start_rss:.0f} MB at start, {one_rss:.0f} MB after {args.runs} in one session "
@@ -94,8 +83,7 @@ def main():
             print(f"the first session, still open, shows: {kept!r}")
             browser.close()
     finally:
-        server.terminate()
-        server.wait()
+        server.stop()
 
 
 if __name__ == "__main__":
