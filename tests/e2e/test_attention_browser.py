@@ -4,9 +4,8 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-MAIN = "[data-testid='stMain']"
-EXCEPTION = "[data-testid='stException']"
+from tests.e2e.browser_support import IDLE, MAIN, EXCEPTION  # noqa: E402
+
 SMALL = "n_samples=1600&epochs=4&num_layers=1&num_heads=2&d_model=32&key_dim=8&ff_dim=32&learning_rate=0.003&batch_size=32"
 
 

@@ -6,8 +6,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-MAIN = "[data-testid='stMain']"
+from tests.e2e.browser_support import IDLE, MAIN  # noqa: E402
 
 
 def test_classroom_link_opens_the_lab_with_hidden_controls(lab_server, new_page, screenshots_dir):

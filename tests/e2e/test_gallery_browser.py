@@ -6,8 +6,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-MAIN = "[data-testid='stMain']"
+from tests.e2e.browser_support import IDLE, MAIN  # noqa: E402
 
 
 def test_gallery_opens_an_entry_in_its_lab(lab_server, new_page, screenshots_dir):

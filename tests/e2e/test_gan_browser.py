@@ -4,10 +4,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-MAIN = "[data-testid='stMain']"
-EXCEPTION = "[data-testid='stException']"
-CHART = f"{MAIN} [data-testid='stVegaLiteChart']"
+from tests.e2e.browser_support import IDLE, MAIN, EXCEPTION, CHART  # noqa: E402
 
 
 def test_deep_link_trains_and_steps_by_hand(lab_server, new_page, screenshots_dir):

@@ -47,7 +47,7 @@ def test_a_huge_learning_rate_mid_run_ends_diverged_with_a_reason(name):
     wait_for_batches(job, 3)
     job.set_learning_rate(1e6)
     run = job.wait(120)
-    assert not job._thread.is_alive(), "the run did not end after the learning rate blew it up"
+    assert job.done, "the run did not end after the learning rate blew it up"
     assert run.status == "diverged", (run.status, run.message)
     assert "loss" in run.message and ("exploded" in run.message or "became" in run.message), run.message
     assert run.batch_loss and run.lr_changes[0]["learning_rate"] == 1e6
