@@ -1,7 +1,7 @@
 """DeepXDE's Burgers example, timed against the same exact solution as the PINN lab.
 
 Run with a Python that has DeepXDE (see bench/README.md, "PINN vs DeepXDE"); it
-imports only numpy from this repository (`lab.reference.burgers`). The network,
+imports only numpy from this repository (`lab.labs.pinn.reference`). The network,
 points and schedule are those of DeepXDE's `examples/pinn_forward/Burgers.py`:
 3 × 20 tanh (Glorot normal), 2,540 domain + 80 boundary + 160 initial points,
 Adam (lr 1e-3) for 15,000 iterations, then L-BFGS until it stops. Every time
@@ -26,7 +26,7 @@ import time
 import deepxde as dde
 import numpy as np
 
-from lab.reference.burgers import NU, evaluation_grid, exact_on_grid, relative_l2
+from lab.labs.pinn.reference import NU, evaluation_grid, exact_on_grid, relative_l2
 
 
 def pde(x, y):

@@ -12,10 +12,10 @@ measure the neighbours too.
 
 import argparse
 
-from lab.configs.pinn import PINNConfig
-from lab.labs import pinn as pinn_lab
+from lab.labs.pinn.config import PINNConfig
+from lab.labs.pinn import setup as pinn_lab
 from lab.training import JobQueue, TrainingJob
-from lab.ui.pinn_views import PRESETS
+from lab.labs.pinn.views import PRESETS
 
 THRESHOLDS = (1e-2, 1e-3)
 

@@ -18,8 +18,8 @@ import time
 import keras
 import numpy as np
 
-from lab.configs.pinn import PINNConfig
-from lab.labs import pinn as pinn_lab
+from lab.labs.pinn.config import PINNConfig
+from lab.labs.pinn import setup as pinn_lab
 from lab.training import JobQueue, TrainingJob
 from models.pinn import PINN, lbfgs
 

@@ -50,7 +50,7 @@ def loss_charts(run, data):
 
 
 def view_charts(run, data):
-    """The MLP views' charts, as `lab.ui.mlp_views.mlp_views` draws them."""
+    """The MLP views' charts, as `lab.labs.mlp.views.draw` draws them."""
     import numpy as np
 
     from lab import charts

@@ -10,7 +10,7 @@ import json
 import sys
 import time
 
-from lab.configs.base import specs
+from lab.config import specs
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 

@@ -12,7 +12,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 
-from lab.diagnosis_gan import diagnose_gan, is_gan_history
+from lab.labs.gan.diagnosis import diagnose_gan, is_gan_history
 
 LABELS = ("healthy", "still_learning", "overfitting", "lr_too_high", "diverged",
           "lr_too_low", "val_below_train")

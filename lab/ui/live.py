@@ -265,7 +265,7 @@ def _compare_live(state_key, live):
 
 def share_view(lab, config):
     """The share box: a link that restores the settings, and a classroom link builder for teachers."""
-    from lab.configs.base import specs
+    from lab.config import specs
 
     with st.expander("Share these settings, or make a classroom link"):
         base = (st.context.url or "").split("?")[0]

@@ -5,7 +5,7 @@ import urllib.parse
 
 import streamlit as st
 
-from lab.configs.base import check_field, defaults, parse_value, specs
+from lab.config import check_field, defaults, parse_value, specs
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 50.0, 100.0)
 MAX_LAYERS_DEFAULT_WIDTH = 16

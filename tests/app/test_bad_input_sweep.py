@@ -6,7 +6,7 @@ raise; Train is disabled only with a message that says why.
 
 import pytest
 
-from lab.configs.base import format_value, specs
+from lab.config import format_value, specs
 from lab.registry import labs
 from tests.app.support import open_lab_page
 

@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 
 from lab.cli import main
-from lab.configs.attention import AttentionConfig
-from lab.data_text import (
+from lab.labs.attention.config import AttentionConfig
+from lab.labs.attention.data import (
     char_windows,
     encode_text,
-    load_attention_data,
+    load as load_attention_data,
     load_text,
     parse_tokens,
     task_targets,
 )
-from lab.labs import attention as attention_lab
+from lab.labs.attention import setup as attention_lab
 from lab.training import JobQueue, TrainingJob
 
 SMALL = {"num_layers": 1, "num_heads": 2, "d_model": 16, "key_dim": 4, "ff_dim": 16}
@@ -166,7 +166,7 @@ def test_generation_continues_the_prompt_and_checks_it():
 
 
 def test_generated_script_reproduces_the_run(tmp_path):
-    from lab.codegen.attention import attention_script
+    from lab.labs.attention.codegen import script as attention_script
 
     config = TINY.replace(dropout=0.1, epochs=1)
     script = tmp_path / "attention_run.py"

@@ -8,11 +8,11 @@ import tempfile
 import numpy as np
 import pytest
 
-from lab import data_images
+from lab.labs.autoencoder import data as data_images
 from lab.cli import main
-from lab.configs.autoencoder import AutoencoderConfig
-from lab.data_images import add_noise, load_image_data
-from lab.labs import autoencoder as ae_lab
+from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.labs.autoencoder.data import add_noise, load as load_image_data
+from lab.labs.autoencoder import setup as ae_lab
 from lab.runs import Run
 from lab.training import JobQueue, TrainingJob, model_to_bytes
 from models.autoencoder import autoencoder_warnings, build_autoencoder, count_parameters, decoder_of, encoder_of
@@ -212,7 +212,7 @@ def test_cli_runs_the_lab_headless(tmp_path, capsys):
 
 
 def test_verdict_names_the_lowest_validation_mse():
-    from lab.ui.autoencoder_views import image_grid, verdict
+    from lab.labs.autoencoder.views import image_grid, verdict
 
     def run(val_mse, falling=False):
         history = [{"epoch": e, "val_mse": val_mse * (1 + (6 - e) * 0.1 * falling)} for e in range(1, 7)]

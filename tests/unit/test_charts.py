@@ -3,7 +3,7 @@
 import json
 
 from lab import charts
-from lab.configs.mlp import MLPConfig
+from lab.labs.mlp.config import MLPConfig
 from lab.runs import Run
 
 

@@ -9,12 +9,14 @@ import keras
 import numpy as np
 import pytest
 
-from lab.codegen import autoencoder_script, mlp_script, optimizer_code
-from lab.configs import autoencoder as ae_configs
-from lab.configs.autoencoder import AutoencoderConfig
-from lab.configs.mlp import DATASETS, OPTIMIZERS, MLPConfig
-from lab.data import load_mlp_data
-from lab.data_images import KERAS_MNIST, add_noise, load_image_data
+from lab.codegen import optimizer_code
+from lab.labs.autoencoder.codegen import script as autoencoder_script
+from lab.labs.mlp.codegen import script as mlp_script
+from lab.labs.autoencoder import config as ae_configs
+from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.labs.mlp.config import DATASETS, OPTIMIZERS, MLPConfig
+from lab.labs.mlp.data import load as load_mlp_data
+from lab.labs.autoencoder.data import KERAS_MNIST, add_noise, load as load_image_data
 from lab.registry import get_lab
 from lab.training import TrainingJob
 from models.autoencoder import build_autoencoder
@@ -181,8 +183,8 @@ def test_autoencoder_settings_appear_as_named_values():
 
 
 def test_gan_script_reproduces_the_engines_losses(tmp_path):
-    from lab.codegen.gan import gan_script
-    from lab.configs.gan import GANConfig
+    from lab.labs.gan.codegen import script as gan_script
+    from lab.labs.gan.config import GANConfig
 
     config = GANConfig(n_samples=512, batch_size=128, epochs=2, g_width=16, d_width=16, d_steps=2, loss="minimax",
                        d_optimizer="sgd", label_smoothing=0.1)
@@ -199,8 +201,8 @@ def test_gan_script_reproduces_the_engines_losses(tmp_path):
 
 
 def test_gan_script_for_digits_builds_a_tanh_generator():
-    from lab.codegen.gan import gan_script
-    from lab.configs.gan import GANConfig
+    from lab.labs.gan.codegen import script as gan_script
+    from lab.labs.gan.config import GANConfig
 
     source = gan_script(GANConfig(dataset="mnist5k"))
     compile(source, "gan.py", "exec")

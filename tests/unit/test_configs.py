@@ -2,8 +2,8 @@
 
 import pytest
 
-from lab.configs.base import specs
-from lab.configs.mlp import MLPConfig
+from lab.config import specs
+from lab.labs.mlp.config import MLPConfig
 
 
 def test_defaults_are_valid_and_round_trip_through_text():

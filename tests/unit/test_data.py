@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lab.configs.mlp import DATASETS, MLPConfig
-from lab.data import load_mlp_data, read_csv
+from lab.labs.mlp.config import DATASETS, MLPConfig
+from lab.labs.mlp.data import load as load_mlp_data, read_csv
 
 
 @pytest.mark.parametrize("name", [d for d in DATASETS if d != "csv"])

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from lab.configs.attention import AttentionConfig
-from lab.configs.autoencoder import AutoencoderConfig
-from lab.configs.gan import GANConfig
-from lab.configs.mlp import MLPConfig
-from lab.configs.pinn import PINNConfig
-from lab.configs.rnn import RNNConfig
+from lab.labs.attention.config import AttentionConfig
+from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.labs.gan.config import GANConfig
+from lab.labs.mlp.config import MLPConfig
+from lab.labs.pinn.config import PINNConfig
+from lab.labs.rnn.config import RNNConfig
 from lab.registry import get_lab
 from lab.training import JobQueue, TrainingJob
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from lab.cli import main
-from lab.configs.gan import GANConfig
-from lab.data_gan import grid_modes, load_gan_data, ring_modes
-from lab.gan_metrics import mode_quality
-from lab.labs import gan as gan_lab
+from lab.labs.gan.config import GANConfig
+from lab.labs.gan.data import grid_modes, load as load_gan_data, ring_modes
+from lab.labs.gan.metrics import mode_quality
+from lab.labs.gan import setup as gan_lab
 from lab.training import JobQueue, TrainingJob
 
 TINY = GANConfig(n_samples=256, batch_size=64, epochs=2, g_width=16, d_width=16, g_depth=1, d_depth=1)
@@ -132,7 +132,7 @@ def test_spread_is_one_for_real_like_samples_and_small_when_collapsed():
 
 
 def test_steps_by_hand_move_each_network_and_add_an_epoch():
-    from lab import gan_stepping
+    from lab.labs.gan import stepping as gan_stepping
 
     job = TrainingJob(gan_lab.LAB, TINY, load_gan_data(TINY), number=1, queue=JobQueue(max_jobs=4)).start()
     run = job.wait(120)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from lab.configs.mlp import MLPConfig
+from lab.labs.mlp.config import MLPConfig
 from models.mlp import build_mlp, choose_head, count_parameters, encode_targets
 
 

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 from lab.cli import main
-from lab.codegen.pinn import pinn_script
-from lab.configs.pinn import PINNConfig
-from lab.data_pinn import (
+from lab.labs.pinn.codegen import script as pinn_script
+from lab.labs.pinn.config import PINNConfig
+from lab.labs.pinn.data import (
     collocation_points,
     initial_boundary_points,
-    load_pinn_data,
+    load as load_pinn_data,
     unit_samples,
 )
-from lab.labs import pinn as pinn_lab
+from lab.labs.pinn import setup as pinn_lab
 from lab.training import JobQueue, TrainingJob
 from models.pinn import PINN, build_pinn, lbfgs, make_network
 

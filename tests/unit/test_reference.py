@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lab.reference import burgers
+from lab.labs.pinn import reference as burgers
 
 
 def grid_index(t, x):

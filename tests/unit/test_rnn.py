@@ -8,20 +8,20 @@ import numpy as np
 import pytest
 
 from lab.cli import main
-from lab.configs.rnn import RNNConfig
-from lab.data_sequences import (
+from lab.labs.rnn.config import RNNConfig
+from lab.labs.rnn.data import (
     ADDING_BASELINE,
     COPY_LENGTH,
     SEATTLE_CLASSES,
     load_seattle_weather,
-    load_sequence_data,
+    load as load_sequence_data,
     load_temperature,
     make_adding,
     make_copy,
     make_weather_toy,
 )
-from lab.labs import rnn as rnn_lab
-from lab.rnn_worked_example import LECTURE, lstm_run, rnn_steps, state_dynamics
+from lab.labs.rnn import setup as rnn_lab
+from lab.labs.rnn.worked_example import LECTURE, lstm_run, rnn_steps, state_dynamics
 from lab.training import JobQueue, TrainingJob
 
 TINY = RNNConfig(task="adding", seq_len=12, n_sequences=400, units=8, epochs=2, batch_size=32)
@@ -155,7 +155,7 @@ def test_cli_reports_temperature_against_persistence(tmp_path):
 
 
 def test_generated_script_reproduces_the_run(tmp_path):
-    from lab.codegen.rnn import rnn_script
+    from lab.labs.rnn.codegen import script as rnn_script
 
     config = TINY.replace(cell="gru")
     path = tmp_path / "rnn_script.py"

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from lab.configs.mlp import MLPConfig
+from lab.labs.mlp.config import MLPConfig
 from lab.registry import get_lab
 from lab.training import JobQueue, LiveCallback, TrainingJob
 

