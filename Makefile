@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast bench clean
+.PHONY: run test test-fast lint format bench clean
 
 $(BIN)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,15 @@ $(BIN)/.installed: requirements.txt requirements-test.txt
 
 run: $(BIN)/.installed  ## start the app on http://localhost:8501
 	$(BIN)/streamlit run streamlit_app.py
+
+lint: $(BIN)/.installed  ## ruff (lint and format check) and mypy over the core
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(BIN)/.installed  ## rewrite the code in the project's format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test: $(BIN)/.installed  ## unit, app and browser tests
 	$(BIN)/python -m pytest

@@ -6,9 +6,7 @@ import streamlit as st
 
 from lab.ui.page import GALLERY, available_labs, page_setup
 
-THUMBS = pathlib.Path(__file__).resolve().parent / "docs" / "thumbs"
-THUMB = {"pages/1_MLP.py": "mlp", "pages/2_Autoencoder.py": "autoencoder", "pages/3_GAN.py": "gan",
-         "pages/4_PINN.py": "pinn", "pages/5_RNN_LSTM.py": "rnn", "pages/6_Attention.py": "attention"}
+ROOT = pathlib.Path(__file__).resolve().parent
 PATH = (
     "**A path through the labs:** start with the **multilayer perceptron** (layers, activations, learning "
     "rates, reading a loss curve), squeeze digits through an **autoencoder**, pit two networks against each "
@@ -38,13 +36,13 @@ st.markdown(
 st.markdown(PATH)
 labs = available_labs()
 for start in range(0, len(labs), 3):
-    for column, (path, label, icon, blurb) in zip(st.columns(3), labs[start:start + 3]):
+    for column, spec in zip(st.columns(3), labs[start:start + 3]):
         with column.container(border=True):
-            thumb = THUMBS / f"{THUMB.get(path, '')}.png"
-            if thumb.is_file():
+            thumb = ROOT / spec.thumbnail
+            if spec.thumbnail and thumb.is_file():
                 st.image(str(thumb), width="stretch")
-            st.page_link(path, label=f"**{label}**", icon=icon)
-            st.caption(blurb)
+            st.page_link(spec.page, label=f"**{spec.title}**", icon=spec.icon)
+            st.caption(spec.blurb)
 with st.container(border=True):
     st.page_link(GALLERY, label="**Gallery of loss curves**", icon=":material/photo_library:")
     st.caption("Real curves from every lab, good and bad: healthy, still learning, overfitting, a learning rate too "

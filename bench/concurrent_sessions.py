@@ -11,24 +11,14 @@ and the server's resident memory after each round.
 """
 
 import argparse
-import os
-import subprocess
+import tempfile
 import time
-import urllib.request
 
 from playwright.sync_api import expect, sync_playwright
 
-PORT = 8611
+from lab.server import CHROMIUM, CHROMIUM_ARGS, Server, rss_mb
+
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-def rss_mb(pid):
-    """Resident memory of a process and its children, in MB (from /proc)."""
-    total = 0
-    for p in [pid, *map(int, subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split())]:
-        with open(f"/proc/{p}/status") as f:
-            total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
-    return total / 1024
 
 
 def main():
@@ -38,28 +28,18 @@ def main():
     parser.add_argument("--max-jobs", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=10)
     args = parser.parse_args()
-    env = {**os.environ, "LAB_MAX_JOBS": str(args.max_jobs)}
-    server = subprocess.Popen([".venv/bin/streamlit", "run", "streamlit_app.py", "--server.port", str(PORT),
-                               "--server.address", "127.0.0.1", "--server.headless", "true",
-                               "--server.fileWatcherType", "none"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = Server(tempfile.mkdtemp(prefix="concurrent_sessions_"), env={"LAB_MAX_JOBS": str(args.max_jobs)}).start()
+    base = server.base_url
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/_stcore/health")
-                break
-            except OSError:
-                time.sleep(0.5)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             pages = []
             for i in range(args.sessions):
                 page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-                page.goto(f"http://127.0.0.1:{PORT}/MLP?seed={100 + i}&epochs={args.epochs}")
+                page.goto(f"{base}/MLP?seed={100 + i}&epochs={args.epochs}")
                 page.wait_for_selector(IDLE, timeout=180_000)
                 pages.append(page)
-            print(f"{args.sessions} sessions open; server RSS {rss_mb(server.pid):.0f} MB", flush=True)
+            print(f"{args.sessions} sessions open; server RSS {rss_mb(server.proc.pid):.0f} MB", flush=True)
             for round_number in range(1, args.rounds + 1):
                 start = time.monotonic()
                 for page in pages:
@@ -73,11 +53,10 @@ def main():
                     assert f"seed={100 + i}" in page.url, page.url  # its own settings, nobody else's
                     assert page.locator("[data-testid='stException']").count() == 0
                 print(f"round {round_number}: {args.sessions} trainings in {time.monotonic() - start:.1f} s, "
-                      f"queue shown: {queued}, server RSS {rss_mb(server.pid):.0f} MB", flush=True)
+                      f"queue shown: {queued}, server RSS {rss_mb(server.proc.pid):.0f} MB", flush=True)
             browser.close()
     finally:
-        server.terminate()
-        server.wait()
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -82,33 +82,6 @@ def rebuild(only=None):
     SET.write_text(json.dumps(ordered, separators=(",", ":")))
 
 
-def score(records):
-    """Recall of the true labels and false alarms (labels found that are not true), overall and per label.
-
-    Returns:
-        dict: `recall`, `false_alarm_rate` (false labels per run), `per_label`
-        (`{label: [found, true]}`), `misses` and `false_alarms` (lists of `(id, label)`).
-    """
-    from lab.diagnosis import diagnose_history
-
-    found_true = total_true = 0
-    per_label, misses, false = {}, [], []
-    for record in records:
-        found = set(diagnose_history(record["history"], record["batch_loss"])["labels"])
-        for label in record["labels"]:
-            hit = label in found
-            found_true += hit
-            total_true += 1
-            counts = per_label.setdefault(label, [0, 0])
-            counts[0] += hit
-            counts[1] += 1
-            if not hit:
-                misses.append((record["id"], label))
-        false += [(record["id"], label) for label in sorted(found - set(record["labels"]))]
-    return {"recall": found_true / max(total_true, 1), "false_alarm_rate": len(false) / max(len(records), 1),
-            "per_label": per_label, "misses": misses, "false_alarms": false, "runs": len(records)}
-
-
 def plot(records, path):
     """Draws every history (loss, and validation when present) on a grid, titled with its true labels."""
     import matplotlib
@@ -145,6 +118,8 @@ def main():
     SET.write_text(json.dumps(records, separators=(",", ":")))
     if args.plot:
         plot(records, args.plot)
+    from lab.diagnosis_score import score
+
     result = score(records)
     print(f"{result['runs']} runs: recall {result['recall']:.1%} of the true labels, "
           f"{result['false_alarm_rate']:.2f} false labels per run ({len(result['false_alarms'])} in all)")

@@ -12,10 +12,10 @@ measure the neighbours too.
 
 import argparse
 
+from lab.labs.pinn import LAB as PINN_LAB
 from lab.labs.pinn.config import PINNConfig
-from lab.labs.pinn import setup as pinn_lab
-from lab.training import JobQueue, TrainingJob
 from lab.labs.pinn.views import PRESETS
+from lab.training import JobQueue, TrainingJob
 
 THRESHOLDS = (1e-2, 1e-3)
 
@@ -38,7 +38,7 @@ def main(argv=None):
             continue
         for seed in (int(s) for s in args.seeds.split(",")):
             config = PINNConfig(**changes, seed=seed)
-            job = TrainingJob(pinn_lab.LAB, config, pinn_lab.LAB.load_data(config), queue=JobQueue(1)).start()
+            job = TrainingJob(PINN_LAB, config, PINN_LAB.load_data(config), queue=JobQueue(1)).start()
             run = job.wait()
             times = {th: time_to(run.history, th) for th in THRESHOLDS}
             reached = "  ".join(f"t(≤{th:g})=" + ("never" if t is None else f"{t:.0f} s") for th, t in times.items())

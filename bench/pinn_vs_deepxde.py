@@ -60,7 +60,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     results = {"lab": [], "DeepXDE": []}
     for seed in range(args.repeats):
-        for name, runner in (("lab", lambda: run_lab(seed)), ("DeepXDE", lambda: run_deepxde(args.deepxde_python, args.backend, seed))):
+        for name, runner in (("lab", lambda seed=seed: run_lab(seed)), ("DeepXDE", lambda seed=seed: run_deepxde(args.deepxde_python, args.backend, seed))):
             points, final, seconds = runner()
             times = [time_to(points, th) for th in THRESHOLDS]
             results[name].append((times, final, seconds))

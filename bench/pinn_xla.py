@@ -18,10 +18,11 @@ import time
 import keras
 import numpy as np
 
+from lab.labs.pinn import LAB as PINN_LAB
 from lab.labs.pinn.config import PINNConfig
-from lab.labs.pinn import setup as pinn_lab
 from lab.training import JobQueue, TrainingJob
-from models.pinn import PINN, lbfgs
+from models.pinn import PINN
+from models.pinn_lbfgs import lbfgs
 
 CONFIGS = {
     "default (6x20, n_f 2500, float32)": PINNConfig(),
@@ -63,7 +64,7 @@ def whole_run(jit):
     """`(seconds to an error of 1e-2, seconds in all)` of the default run through the engine."""
     PINN.lbfgs_jit_compile = jit
     config = PINNConfig()
-    run = TrainingJob(pinn_lab.LAB, config, pinn_lab.LAB.load_data(config), queue=JobQueue(1)).start().wait()
+    run = TrainingJob(PINN_LAB, config, PINN_LAB.load_data(config), queue=JobQueue(1)).start().wait()
     reached = next((row["seconds"] for row in run.history if row["rel_l2_error"] <= 1e-2), float("nan"))
     return reached, run.wall_seconds
 
@@ -76,11 +77,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     for name, config in CONFIGS.items():
         keras.utils.set_random_seed(0)
-        setup = pinn_lab.LAB.build(config, pinn_lab.LAB.load_data(config))
+        setup = PINN_LAB.build(config, PINN_LAB.load_data(config))
         start = [np.array(w) for w in setup.model.get_weights()]
         print(name, flush=True)
-        compare("L-BFGS iteration", lambda jit: lbfgs_ms(setup.model, start, args.iterations, jit), args.repeats)
-        compare("Adam step", lambda jit: adam_ms(setup, start, 100, jit), args.repeats)
+        compare("L-BFGS iteration", lambda jit, setup=setup, start=start: lbfgs_ms(setup.model, start, args.iterations, jit), args.repeats)
+        compare("Adam step", lambda jit, setup=setup, start=start: adam_ms(setup, start, 100, jit), args.repeats)
     if args.runs:
         print("whole default runs (seconds to 1e-2 / in all):", flush=True)
         results = {False: [], True: []}

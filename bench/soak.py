@@ -16,8 +16,7 @@ import time
 
 from playwright.sync_api import expect, sync_playwright
 
-from bench.concurrent_sessions import rss_mb
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+from lab.server import CHROMIUM, CHROMIUM_ARGS, Server, rss_mb
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PROGRESS = "[data-testid='stMain'] [data-testid='stProgress']"

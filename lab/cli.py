@@ -116,7 +116,8 @@ def cmd_run(args):
 
 
 def cmd_diagnose(args):
-    from lab.diagnosis import diagnose_history, load_history
+    from lab.diagnosis import diagnose_history
+    from lab.history_files import load_history
 
     try:
         history, batch_loss = load_history(args.file)
@@ -130,7 +131,7 @@ def cmd_diagnose(args):
 def cmd_gallery(args):
     from lab import gallery
 
-    chosen = [e for e in gallery.ENTRIES if not args.only or e.id in args.only or e.lab in args.only]
+    chosen = [e for e in gallery.entries() if not args.only or e.id in args.only or e.lab in args.only]
     if args.only and not chosen:
         print(f"No gallery entry matches {' '.join(args.only)}.", file=sys.stderr)
         return EXIT_INVALID

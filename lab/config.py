@@ -8,6 +8,7 @@ truth for the widgets, the CLI flags, the URL query parameters and validation.
 import dataclasses
 import math
 import os
+from typing import Any, ClassVar
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Spec:
         pairs_with: for an int list, the choice list edited beside it item by item.
         active_if: `(field, values)`: the widget only matters when `field` is in `values`.
         ui: False for settings that have no widget (the page sets them another way).
+        live: the setting may change while the model trains (`job.set`); it applies at the next batch.
     """
 
     kind: str
@@ -45,6 +47,7 @@ class Spec:
     pairs_with: str | None = None
     active_if: tuple = ()
     ui: bool = True
+    live: bool = False
 
     def upper(self):
         """The effective maximum: `max`, lowered by the cap environment variable."""
@@ -80,6 +83,11 @@ def specs(config_cls):
         label = spec.label or f.name.replace("_", " ").capitalize()
         out[f.name] = dataclasses.replace(spec, label=label)
     return out
+
+
+def live_fields(config_cls):
+    """The names of the settings that may change while training, in declaration order."""
+    return tuple(name for name, spec in specs(config_cls).items() if spec.live)
 
 
 def defaults(config_cls):
@@ -184,8 +192,12 @@ class BaseConfig:
     """Mixin for lab configs: validation on construction and text round-trips.
 
     Subclasses are frozen dataclasses declared with `param(...)` and may add
-    cross-field checks in `check()`.
+    cross-field checks in `check()`. Every lab's config has `epochs` and `seed`.
     """
+
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]  # set by @dataclass on each subclass
+    epochs: int
+    seed: int
 
     def __post_init__(self):
         for name, spec in specs(type(self)).items():

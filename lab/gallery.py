@@ -1,8 +1,8 @@
 """The gallery of good and bad loss curves: real runs of the labs, each showing one pattern.
 
-Each entry names a lab, the settings that produce the pattern, the label the
-diagnosis must find, what causes it (in our words) and a fix: other settings
-trained the same way. `python -m lab gallery --rebuild` trains them all and
+Each lab lists its entries in `lab/labs/<lab>/gallery.py`. An entry names the
+settings that produce the pattern, the label the diagnosis must find, what causes
+it (in our words) and a fix: other settings trained the same way. `python -m lab gallery --rebuild` trains them all and
 stores the histories in `data/gallery/<id>.json`; the page and the tests read
 those files.
 """
@@ -48,98 +48,12 @@ class Entry:
         return {**self.settings, **self.fix}
 
 
-ENTRIES = (
-    Entry("mlp-healthy", "mlp", "Healthy: falls fast, then flattens", "healthy",
-          {"epochs": "40"},
-          "The learning rate suits the problem and the network is big enough: the loss drops steeply in the first "
-          "epochs, then flattens as the boundary settles, and validation follows training closely.",
-          {"hidden_units": ""}, "Nothing to fix, but a flat tail alone is not enough: without hidden layers the model "
-          "can only draw a straight line, and its loss flattens at a much higher level. Compare levels, not only "
-          "shapes.", None, contrast=True),
-    Entry("mlp-still-learning", "mlp", "Still learning: stopped too early", "still_learning",
-          {"dataset": "spirals", "epochs": "30"},
-          "Two interleaved spirals need a curvy boundary that takes many epochs to carve: after 30 the loss is "
-          "still going down at a steady pace. The run ended before the model finished learning.",
-          {"epochs": "200"}, "More epochs: the loss keeps falling until the spirals are separated, then flattens.",
-          None),
-    Entry("mlp-overfitting", "mlp", "Overfitting: validation turns up", "overfitting",
-          {"n_samples": "200", "noise": "0.4", "hidden_units": "256,256,256", "epochs": "300", "batch_size": "16"},
-          "A big network (130,000 weights) on 150 very noisy training points memorises the noise: training loss "
-          "keeps falling towards 0 while the validation loss reaches a minimum early and then climbs.",
-          {"epochs": "20"}, "Stop near the validation minimum (about epoch 20), as Keras' EarlyStopping callback "
-          "would. More data or a smaller network also help; an L2 penalty of 0.003 alone was not enough here.", None),
-    Entry("mlp-lr-too-high", "mlp", "Learning rate too high: a jumpy curve", "lr_too_high",
-          {"optimizer": "sgd", "learning_rate": "3", "epochs": "40"},
-          "Each step overshoots the valley, so the loss bounces: it jumps up again and again instead of settling.",
-          {"learning_rate": "0.3"}, "A 10x smaller step lands in the valley instead of across it.", None),
-    Entry("mlp-diverged", "mlp", "Diverged: the loss blows up", "diverged",
-          {"optimizer": "sgd", "learning_rate": "50", "epochs": "20"},
-          "With a huge learning rate the first updates throw the weights so far that the loss explodes; after that "
-          "nothing can be learned (the run stops itself).",
-          {"learning_rate": "0.3"}, "A learning rate 100x smaller trains normally.", None),
-    Entry("mlp-lr-too-low", "mlp", "Learning rate too low: barely moves", "lr_too_low",
-          {"optimizer": "sgd", "learning_rate": "0.0001", "epochs": "30"},
-          "Steps of 0.0001 with plain SGD are so small that after 30 epochs the loss has hardly changed: the curve "
-          "is almost flat from the start.",
-          {"learning_rate": "0.1"}, "A 1,000x larger learning rate lets SGD actually move.", None),
-    Entry("mlp-val-below-train", "mlp", "Validation below training: dropout at work", "val_below_train",
-          {"dataset": "sine", "dropout": "0.3", "epochs": "60"},
-          "Dropout switches off 30% of the units in every training step, which handicaps the training loss; "
-          "validation runs the full network, so its loss sits below the training loss. This is expected, not a bug.",
-          {"dropout": "0"}, "Without dropout the two curves lie close together.", None),
-    Entry("autoencoder-still-learning", "autoencoder", "Autoencoder still learning: a slow optimiser", "still_learning",
-          {"epochs": "30"},
-          "Adadelta with learning rate 1.0 (the lecture's choice) shrinks its steps as it goes: after 30 epochs the "
-          "reconstruction loss is still falling steadily, so the digits are still getting sharper.",
-          {"optimizer": "adam", "learning_rate": "0.001"},
-          "Adam at 0.001 gets most of the way in the first few epochs and then flattens.", None),
-    Entry("pinn-lr-too-high", "pinn", "PINN with too large a step: the residual never settles", "lr_too_high",
-          {"steps": "1500", "lbfgs_iterations": "0", "learning_rate": "0.03"},
-          "Adam at 0.03 on a physics-informed loss: the PDE residual is a steep, twisted landscape around the shock, "
-          "so big steps keep knocking the network out of the valley and the loss jumps up again and again.",
-          {"learning_rate": "0.001"}, "Adam at 0.001 descends smoothly (L-BFGS, switched off here, would then polish "
-          "the solution).", None),
-    Entry("rnn-cannot-remember", "rnn", "RNN that cannot remember: stuck at the baseline", "still_learning",
-          {"task": "adding", "cell": "simple_rnn", "seq_len": "100", "n_sequences": "4000", "batch_size": "32",
-           "learning_rate": "0.001", "epochs": "20"},
-          "The adding problem hides two marked numbers in a 100-step sequence. A plain RNN's gradient from the "
-          "answer back to the markers shrinks at every step (the vanishing gradient), so it never learns where to "
-          "look: it creeps along the baseline of always answering 1 (MSE about 0.17), about 0.5% per epoch. A "
-          "curve alone cannot tell that: the diagnosis sees a slow, steady fall and says \"still learning\". "
-          "Compare the loss with the task's baseline (the RNN lab draws it) before training longer.",
-          {"cell": "gru", "learning_rate": "0.003"}, "A GRU's gates carry the markers across the sequence: the loss leaves the baseline within "
-          "a few epochs and falls close to 0.", None),
-    Entry("attention-text-overfitting", "attention", "Transformer memorising a short text: overfitting", "overfitting",
-          {"task": "text", "seq_len": "32", "epochs": "40", "learning_rate": "0.003"},
-          "The Gettysburg Address has about 1,400 characters; a 100,000-weight transformer learns its first 90% by "
-          "heart. Training loss keeps falling while the validation loss (the last 10%, never seen) bottoms out "
-          "early and then climbs: the model predicts the memorised text, not the language.",
-          {"epochs": "5"}, "Stopping near the validation minimum (epoch 4 or 5) keeps the best model; only more text "
-          "would truly fix it.",
-          None),
-    Entry("gan-mode-collapse", "gan", "GAN mode collapse: every fake lands on one mode", "mode_collapse",
-          {"d_learning_rate": "0.002", "d_steps": "5", "epochs": "40"},
-          "The discriminator learns ten times faster and gets five steps per generator step. The generator escapes "
-          "it by putting all its points on the one mode D currently trusts: the samples' spread drops to a few "
-          "percent of the real data's and one mode of eight is captured. The summed loss looks calm all the while, "
-          "which is why a GAN must be judged by its samples.",
-          {"d_learning_rate": "0.0002", "d_steps": "1"},
-          "Equal learning rates and one D step per G step keep the game even; the generator spreads over the modes.",
-          None),
-    Entry("gan-discriminator-wins", "gan", "GAN: the discriminator wins", "discriminator_wins",
-          {"dataset": "mnist5k", "batch_size": "64", "g_width": "256", "d_width": "256", "epochs": "30"},
-          "On 784-pixel digits, a generator fed only 2 noise numbers has too little to work with, while a "
-          "256-unit discriminator quickly learns what real digits look like: D(real) climbs towards 1 and "
-          "D(G(z)) falls towards 0, and the generator's loss keeps rising.",
-          {"latent_dim": "32", "g_activation": "leaky_relu", "label_smoothing": "0.2"},
-          "A 32-number noise vector, leaky ReLU in the generator and one-sided label smoothing keep D from winning "
-          "outright; the digits become recognisable.", None),
-)
-
-
 def entries(lab=None):
-    """The gallery's entries, optionally only those of `lab`."""
-    return tuple(e for e in ENTRIES if lab is None or e.lab == lab)
+    """The gallery's entries (each lab's `lab/labs/<lab>/gallery.py`, in menu order), optionally only `lab`'s."""
+    from lab.registry import labs
+
+    chosen = [spec for spec in labs().values() if lab is None or spec.name == lab]
+    return tuple(entry for spec in chosen for entry in spec.module("gallery").ENTRIES)
 
 
 def get_entry(entry_id):
@@ -148,10 +62,11 @@ def get_entry(entry_id):
     Raises:
         ValueError: no such entry.
     """
-    for entry in ENTRIES:
+    every = entries()
+    for entry in every:
         if entry.id == entry_id:
             return entry
-    raise ValueError(f"There is no gallery entry {entry_id!r}. Entries: {', '.join(e.id for e in ENTRIES)}.")
+    raise ValueError(f"There is no gallery entry {entry_id!r}. Entries: {', '.join(e.id for e in every)}.")
 
 
 def thin(values, n=MAX_BATCHES):

@@ -1,9 +1,34 @@
-"""The lab registry: every lab reached the same way by the UI, CLI and benchmarks."""
+"""The lab registry: finds every lab folder under `lab/labs/` and reads its descriptor.
+
+A lab is a package `lab/labs/<name>/` whose `__init__.py` declares `LAB = LabSpec(...)`.
+Its modules follow one protocol, so the UI, the CLI, the gallery and the benchmarks
+reach every lab the same way:
+
+- `config.py`: the config dataclass (named in the descriptor).
+- `data.py`: `load(config) -> data`, or `load(config, upload)` for a lab that takes a
+  file; raises ValueError for bad data.
+- `setup.py`: `build(config, data) -> Setup` and `metrics(setup, run) -> dict`; for
+  labs whose views ask the model questions, `answer(setup, question, **kwargs)`.
+- `stepping.py`, for labs with `steps`: `step(setup, action) -> dict`.
+- `views.py` (the only Streamlit in the folder): `inputs(values) -> (values, upload)`,
+  `draw(run, data, job)` and `sections(config)`.
+- `codegen.py`: `script(config) -> str`, the standalone Keras script.
+- `gallery.py`: `ENTRIES`, the lab's gallery of loss curves (`lab.gallery.Entry`).
+
+The descriptor is plain data and imports only the config, so listing the labs
+(home page, sidebar, `python -m lab list`) never imports TensorFlow; each hook is
+imported on first use.
+"""
 
 import dataclasses
+import functools
 import importlib
-import importlib.util
-from typing import Callable
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
+LABS_PACKAGE = "lab.labs"
+MODULES = ("config", "data", "setup", "views", "codegen", "gallery")  # every lab folder has these, besides __init__
 
 
 @dataclasses.dataclass
@@ -20,48 +45,87 @@ class Setup:
         extra: lab-specific objects the metrics need (the head, the data...).
         epoch_metrics: `model -> dict` of extra numbers for each epoch's history
             row (called at every epoch end, in the training thread), or None.
+        live: `{field: apply}` for the settings that may change while training:
+            `apply(value)` changes the model (called by the engine between
+            batches). None gives the default, `{"learning_rate": <the optimizer's>}`.
     """
 
-    model: object
-    x: object
-    y: object
+    model: Any
+    x: Any
+    y: Any
     validation_data: tuple | None
     batch_size: int
     warnings: tuple = ()
-    snapshot: Callable | None = None
+    snapshot: Callable[[Any], dict] | None = None
     extra: dict = dataclasses.field(default_factory=dict)
-    epoch_metrics: Callable | None = None
+    epoch_metrics: Callable[[Any], dict] | None = None
+    live: dict[str, Callable[[float], None]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class LabSpec:
-    """One lab.
+    """One lab's descriptor: what lists the lab, and where its hooks live.
 
     Attributes:
-        name: registry and CLI name ("mlp").
-        title: the page title.
-        summary: what the lab teaches, in one sentence.
-        page: the page file under `pages/`.
+        name: registry and CLI name ("mlp"); also the folder's name.
+        title: the page title (and its label in the menu).
+        icon: the menu icon (a Streamlit material icon).
+        order: the place in the menu and on the home page.
+        page: the page file under `pages/` (a deep link opens it).
+        blurb: what a newcomer does there, for the home page's card.
+        summary: what the lab teaches, in one sentence (`python -m lab list`).
         config_cls: the config dataclass.
-        load_data: `(config, upload=None) -> data`; raises ValueError for bad data.
-        build: `(config, data) -> Setup`, called in the training thread after seeding.
-        metrics: `(setup, run) -> dict` of final metrics.
+        thumbnail: the home card's picture, relative to the repository.
+        steps: the actions a finished run can be stepped by hand (`job.step`).
+        label_words: `{label: (icon, words)}` of the diagnosis labels the lab adds.
     """
 
     name: str
     title: str
-    summary: str
+    icon: str
+    order: int
     page: str
+    blurb: str
+    summary: str
     config_cls: type
-    load_data: Callable
-    build: Callable
-    metrics: Callable
+    thumbnail: str = ""
+    steps: tuple[str, ...] = ()
+    label_words: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+
+    def module(self, part: str) -> Any:
+        """The lab's module `part` ("data", "setup", "views", "codegen"), imported on first use."""
+        return importlib.import_module(f"{LABS_PACKAGE}.{self.name}.{part}")
+
+    def load_data(self, config: Any, upload: Any = None) -> Any:
+        """The lab's data for `config` (and an uploaded file, for labs that take one)."""
+        data = self.module("data")
+        return data.load(config) if upload is None else data.load(config, upload)
+
+    def build(self, config: Any, data: Any) -> Setup:
+        """The model and its fit data; called where the job trains, after seeding."""
+        return self.module("setup").build(config, data)
+
+    def metrics(self, setup: Setup, run: Any) -> dict:
+        """The final metrics of a run."""
+        return self.module("setup").metrics(setup, run)
+
+    def step(self, setup: Setup, action: str) -> dict:
+        """One hand step of a finished run's model (an action named in `steps`)."""
+        return self.module("stepping").step(setup, action)
+
+    def answer(self, setup: Setup, question: str, **kwargs: Any) -> Any:
+        """A trained (or training) model's answer to a question from a view."""
+        return self.module("setup").answer(setup, question, **kwargs)
+
+    def script(self, config: Any) -> str:
+        """The standalone Keras script that reproduces a run of `config`."""
+        return self.module("codegen").script(config)
 
 
-def last_epoch_metrics(*keys):
+def last_epoch_metrics(*keys: str) -> Callable[[Setup, Any], dict]:
     """Returns a `metrics` function: the last epoch's values of `keys` and the epochs trained."""
 
-    def metrics(setup, run):
+    def metrics(setup: Setup, run: Any) -> dict:
         if not run.history:
             return {}
         last = run.history[-1]
@@ -70,17 +134,26 @@ def last_epoch_metrics(*keys):
     return metrics
 
 
-LAB_MODULES = ("mlp", "autoencoder", "gan", "pinn", "rnn", "attention")  # menu order; modules in lab/labs
+@functools.cache
+def labs() -> dict[str, LabSpec]:
+    """Returns `{name: LabSpec}` of every lab folder, in menu order.
+
+    Raises:
+        RuntimeError: a lab folder has no valid descriptor (it is never skipped silently).
+    """
+    package = importlib.import_module(LABS_PACKAGE)
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        spec = getattr(importlib.import_module(f"{LABS_PACKAGE}.{info.name}"), "LAB", None)
+        if not isinstance(spec, LabSpec) or spec.name != info.name:
+            raise RuntimeError(f"lab/labs/{info.name}/__init__.py must define LAB = LabSpec(name={info.name!r}, ...).")
+        found.append(spec)
+    return {spec.name: spec for spec in sorted(found, key=lambda s: (s.order, s.name))}
 
 
-def labs():
-    """Returns `{name: LabSpec}` of every lab, imported on demand (TensorFlow is heavy)."""
-    found = [name for name in LAB_MODULES if importlib.util.find_spec(f"lab.labs.{name}") is not None]
-    specs = [importlib.import_module(f"lab.labs.{name}").LAB for name in found]
-    return {spec.name: spec for spec in specs}
-
-
-def get_lab(name):
+def get_lab(name: str) -> LabSpec:
     """Returns the `LabSpec` called `name`.
 
     Raises:
@@ -90,3 +163,8 @@ def get_lab(name):
     if name not in all_labs:
         raise ValueError(f"There is no lab called {name!r}. Labs: {', '.join(all_labs)}.")
     return all_labs[name]
+
+
+def label_words() -> dict[str, tuple[str, str]]:
+    """`{label: (icon, words)}` the labs add to the diagnosis' own labels."""
+    return {label: words for spec in labs().values() for label, words in spec.label_words.items()}

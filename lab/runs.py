@@ -8,6 +8,8 @@ import time
 
 import pandas as pd
 
+from lab.config import BaseConfig
+
 ENDED = ("completed", "stopped", "diverged", "failed")
 
 STATUS_WORDS = {
@@ -51,7 +53,7 @@ class Run:
     """
 
     lab: str
-    config: object
+    config: BaseConfig
     number: int = 0
     status: str = "queued"
     epochs_planned: int = 0

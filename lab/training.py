@@ -1,13 +1,20 @@
-"""The live training job: Keras `fit` in a background thread.
+"""The training job: a lab's setup trained through Keras `fit` in a background thread.
 
-A job streams per-batch and per-epoch metrics and lab-specific snapshots into its
-`Run`, obeys Stop within one batch, applies learning-rate changes at the next
-batch, ends with status `diverged` on a NaN/inf loss, and waits in a FIFO queue
-when the server's concurrency cap is reached.
+Data flows one way: the page hands the job a validated config, the job fills its
+`Run`, and the views draw that run. The page talks to a job only through its
+commands:
+
+- `stop()`: ends the training after the current batch;
+- `set(field, value)`: changes a setting the config marks `live`, at the next batch;
+- `step(action)`: moves a finished run's model by hand (the lab's `steps`);
+- `ask(question, **kwargs)`: the model's answer to a view's question.
+
+Each command is one call with plain values, so the same interface can carry
+messages to a worker process. A job ends with status `diverged` on a NaN or
+exploding loss and waits in the queue when the server's cap is reached.
 """
 
 import functools
-import math
 import os
 import tempfile
 import threading
@@ -16,161 +23,16 @@ import traceback
 
 import keras
 
-from lab import diagnosis
+from lab.callbacks import diagnose_run, live_callbacks
+from lab.config import live_fields
+from lab.job_queue import QUEUE, JobQueue, env_int
+from lab.registry import Setup
 from lab.runs import Run
 
-SNAPSHOT_INTERVAL_S = 1.0
-EXPLODE_FACTOR = 1e3  # a loss this many times its first value has blown up
-DIAGNOSIS_INTERVAL_S = 0.5
+__all__ = ["QUEUE", "JobQueue", "TrainingJob", "diagnose_run", "model_to_bytes", "training_device"]
+
 WATCH_INTERVAL_S = 1.0  # how often a job asks whether its page is still open
-
-
-def env_int(name, default):
-    """An integer setting from the environment (hosting caps), or its default."""
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
-
-
-class JobQueue:
-    """Admits at most `max_jobs` trainings at once; the others wait in FIFO order.
-
-    Args:
-        max_jobs: the cap; None reads `LAB_MAX_JOBS` (default 2) whenever it is needed.
-    """
-
-    def __init__(self, max_jobs=None):
-        self._max_jobs = max_jobs
-        self._cond = threading.Condition()
-        self._running = set()
-        self._waiting = []
-
-    def acquire(self, job):
-        """Blocks until `job` may train; returns False if it was stopped while waiting."""
-        with self._cond:
-            self._waiting.append(job)
-            while not (self._waiting[0] is job and len(self._running) < self.max_jobs):
-                job.check_watched()
-                if job.stop_requested:
-                    self._waiting.remove(job)
-                    self._cond.notify_all()
-                    return False
-                self._cond.wait(timeout=0.2)
-            self._waiting.pop(0)
-            self._running.add(job)
-            self._cond.notify_all()
-            return True
-
-    def release(self, job):
-        with self._cond:
-            self._running.discard(job)
-            self._cond.notify_all()
-
-    def position(self, job):
-        """1-based place of a waiting job in the queue, or 0 when it is not waiting."""
-        with self._cond:
-            return self._waiting.index(job) + 1 if job in self._waiting else 0
-
-    @property
-    def max_jobs(self):
-        return self._max_jobs or env_int("LAB_MAX_JOBS", 2)
-
-    @property
-    def running(self):
-        return len(self._running)
-
-
-QUEUE = JobQueue()
-
-
-class LiveCallback(keras.callbacks.Callback):
-    """Streams a fit into a `Run` and carries Stop and learning-rate changes to it."""
-
-    def __init__(self, job, samples, batch_size):
-        super().__init__()
-        self.job = job
-        self.run = job.run
-        self.samples = samples
-        self.batch_size = batch_size
-        self.steps = max(1, math.ceil(samples / batch_size))
-        self._epoch = 0
-        self._prev_mean = 0.0
-        self._last_snapshot = 0.0
-        self._last_diagnosis = 0.0
-
-    def on_train_begin(self, logs=None):
-        if self.job.snapshot_fn:
-            self.take_snapshot()  # the untrained model: views show something at once
-            self.run.first_snapshot = self.run.snapshot
-            self.run.initial_loss = self.run.snapshot.get("loss")
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-        self._prev_mean = 0.0
-
-    def on_train_batch_begin(self, batch, logs=None):
-        lr = self.job.take_learning_rate()
-        if lr is not None:
-            self.model.optimizer.learning_rate = lr
-            self.run.lr_changes.append({"epoch": round(self._epoch + batch / self.steps, 4), "learning_rate": lr})
-
-    def on_train_batch_end(self, batch, logs=None):
-        mean = float(logs["loss"])
-        seen = min(self.samples, (batch + 1) * self.batch_size)
-        before = batch * self.batch_size
-        # Keras reports the running mean over the epoch (weighted by batch size): undo it.
-        own = (mean * seen - self._prev_mean * before) / (seen - before)
-        self._prev_mean = mean
-        self.run.batch_loss.append(own)
-        self.run.position = self._epoch + (batch + 1) / self.steps
-        self.run.batch_position.append(round(self.run.position, 4))
-        first = self.run.batch_loss[0]
-        if not math.isfinite(mean):
-            self.job.diverged(f"the training loss became {mean} in epoch {self._epoch + 1}")
-            self.model.stop_training = True
-        elif first > 0 and own > EXPLODE_FACTOR * first:
-            self.job.diverged(
-                f"the training loss exploded to {own:.3g} in epoch {self._epoch + 1}, "
-                f"{own / first:,.0f} times its first value ({first:.3g})"
-            )
-            self.model.stop_training = True
-        elif self.job.check_watched() or self.job.stop_requested:
-            self.model.stop_training = True
-        elif time.monotonic() - self._last_diagnosis > DIAGNOSIS_INTERVAL_S:
-            self._diagnose()
-
-    def on_epoch_end(self, epoch, logs=None):
-        row = {"epoch": epoch + 1}
-        row.update({k: float(v) for k, v in (logs or {}).items()})
-        if self.job.epoch_metrics_fn:
-            row.update(self.job.epoch_metrics_fn(self.model))
-        row["learning_rate"] = float(self.model.optimizer.learning_rate)
-        row["seconds"] = round(self.run.wall_seconds, 3)
-        self.run.history.append(row)
-        bad = [k for k in ("loss", "val_loss") if k in row and not math.isfinite(row[k])]
-        if bad and not self.job.divergence:
-            what = "validation loss" if bad[0] == "val_loss" else "training loss"
-            self.job.diverged(f"the {what} became {row[bad[0]]} in epoch {epoch + 1}")
-            self.model.stop_training = True
-        last = epoch + 1 == self.run.epochs_planned
-        if self.job.snapshot_fn and (last or time.monotonic() - self._last_snapshot > SNAPSHOT_INTERVAL_S):
-            self.take_snapshot()
-        if time.monotonic() - self._last_diagnosis > DIAGNOSIS_INTERVAL_S:
-            self._diagnose()  # its cost grows with the batches seen: at most twice a second
-
-    def take_snapshot(self):
-        self.run.snapshot = {"epoch": len(self.run.history), **self.job.snapshot_fn(self.model)}
-        self._last_snapshot = time.monotonic()
-
-    def _diagnose(self):
-        self.run.diagnosis = diagnose_run(self.run)
-        self._last_diagnosis = time.monotonic()
-
-
-def diagnose_run(run, finished=False):
-    """Diagnoses a run's loss curve, partial (live) or finished."""
-    return diagnosis.diagnose_history(
-        list(run.history), list(run.batch_loss), epochs_planned=None if finished else run.epochs_planned
-    )
+STEPPABLE = ("completed", "stopped")  # a run in these states can be stepped by hand
 
 
 class TrainingJob:
@@ -193,19 +55,20 @@ class TrainingJob:
         self.data = data
         self.queue = queue or QUEUE
         self.run = Run(lab=lab.name, config=config, number=number, epochs_planned=config.epochs)
-        self.snapshot_fn = None
-        self.epoch_metrics_fn = None
-        self.setup = None
-        self._stop = threading.Event()
-        self._lr_lock = threading.Lock()
-        self._pending_lr = None
-        self.learning_rate = config.learning_rate  # the latest one asked for
+        self.settings = {field: getattr(config, field) for field in live_fields(type(config))}
         self.divergence = ""
         self.watcher = watcher
         self.abandoned = ""
+        self._setup: Setup | None = None
+        self._stop = threading.Event()
+        self._settings_lock = threading.Lock()  # guards the pending live settings
+        self._step_lock = threading.Lock()  # one hand step at a time
+        self._pending = {}
         self._unseen_since = None
         self._last_watch = 0.0
         self._thread = threading.Thread(target=self._main, name=f"train-{lab.name}-{number}", daemon=True)
+
+    # ---- Commands ---------------------------------------------------------------------------
 
     def start(self):
         self._thread.start()
@@ -215,19 +78,73 @@ class TrainingJob:
         """Asks the job to stop; it does so after the current batch."""
         self._stop.set()
 
+    def set(self, field, value):
+        """Changes a live setting (see `lab.config.live_fields`); it applies at the next batch.
+
+        Raises:
+            ValueError: `field` cannot change while training.
+        """
+        if field not in self.settings:
+            raise ValueError(f"{field} cannot change while training; live settings: {', '.join(self.settings)}.")
+        with self._settings_lock:
+            self._pending[field] = self.settings[field] = float(value)
+
+    def step(self, action):
+        """Moves a finished (completed or stopped) run's model one step by hand.
+
+        Args:
+            action: one of the lab's `steps`; "epoch" trains one more epoch through
+                the same callbacks (and history rows) as the training.
+
+        Returns:
+            dict: `step` and the numbers the step measured.
+
+        Raises:
+            ValueError: the lab has no such step.
+            RuntimeError: the run has not ended, or ended without a model.
+        """
+        if action not in self.lab.steps:
+            raise ValueError(f"The {self.lab.name} lab has no step {action!r}; steps: {', '.join(self.lab.steps) or 'none'}.")
+        if not self.steppable:
+            raise RuntimeError("Only a completed or stopped run can be stepped by hand.")
+        with self._step_lock:
+            out = self._one_more_epoch() if action == "epoch" else self.lab.step(self._built(), action)
+            self._refresh_snapshot()
+        return out
+
+    def ask(self, question, **kwargs):
+        """The model's answer to a view's question (the lab's `answer`), as it is now.
+
+        Raises:
+            RuntimeError: the model is not built yet.
+        """
+        return self.lab.answer(self._built(), question, **kwargs)
+
+    # ---- State ------------------------------------------------------------------------------
+
     @property
     def stop_requested(self):
         return self._stop.is_set()
 
-    def set_learning_rate(self, value):
-        """Changes the learning rate at the next batch."""
-        with self._lr_lock:
-            self._pending_lr = self.learning_rate = float(value)
+    @property
+    def done(self):
+        return self.run.ended
 
-    def take_learning_rate(self):
-        with self._lr_lock:
-            value, self._pending_lr = self._pending_lr, None
-        return value
+    @property
+    def ready(self):
+        """The model is built: `ask` can answer."""
+        return self._setup is not None
+
+    @property
+    def steppable(self):
+        """The run has ended with a model that can be stepped by hand."""
+        return self.done and self._setup is not None and self.run.status in STEPPABLE
+
+    def take_settings(self):
+        """The live settings changed since the last call (the engine applies them)."""
+        with self._settings_lock:
+            pending, self._pending = self._pending, {}
+        return pending
 
     def check_watched(self):
         """Stops the job once its watcher has been False for `LAB_ABANDON_S` seconds; True if abandoned."""
@@ -258,9 +175,7 @@ class TrainingJob:
         self._thread.join(timeout)
         return self.run
 
-    @property
-    def done(self):
-        return self.run.ended
+    # ---- Training ---------------------------------------------------------------------------
 
     def _main(self):
         run = self.run
@@ -286,11 +201,14 @@ class TrainingJob:
         self.run.message = message or self.divergence or self.abandoned
         self.run.status = status
 
-    def _train(self):
-        """Builds and fits the model; returns the final status."""
+    def _build(self):
+        """Builds the lab's setup and checks the server's parameter cap."""
         run, config = self.run, self.run.config
         keras.utils.set_random_seed(config.seed)
         setup = self.lab.build(config, self.data)
+        if setup.live is None:
+            optimizer = setup.model.optimizer
+            setup.live = {"learning_rate": lambda value: setattr(optimizer, "learning_rate", value)}
         run.warnings = setup.warnings
         run.params = setup.model.count_params()
         run.summary = model_summary(setup.model)
@@ -300,22 +218,54 @@ class TrainingJob:
                 f"The model has {run.params:,} parameters; this server allows at most {max_params:,}. "
                 "Use fewer or narrower layers."
             )
-        self.snapshot_fn = setup.snapshot
-        self.epoch_metrics_fn = setup.epoch_metrics
-        self.setup = setup  # kept for the latest job only (the page keeps one job per lab): lets a page step the model by hand
-        callback = LiveCallback(self, len(setup.x), setup.batch_size)
+        return setup
+
+    def _train(self):
+        """Builds and fits the model; returns the final status."""
+        setup = self._build()
+        self._setup = setup
         setup.model.fit(
             setup.x, setup.y, validation_data=setup.validation_data, batch_size=setup.batch_size,
-            epochs=config.epochs, shuffle=True, verbose=0, callbacks=[callback],
+            epochs=self.run.config.epochs, shuffle=True, verbose=0, callbacks=live_callbacks(self, setup),
         )
-        if run.history and self.snapshot_fn and run.snapshot.get("epoch") != len(run.history):
-            callback.take_snapshot()
-        run.metrics = self.lab.metrics(setup, run)
-        run.diagnosis = diagnose_run(run, finished=True)
-        run.model_bytes = model_to_bytes(setup.model)
+        self._finish()
         if self.divergence:
             return "diverged"
         return "stopped" if self.stop_requested else "completed"
+
+    def _finish(self):
+        """The final metrics, diagnosis and model file of the run as it is now."""
+        run, setup = self.run, self._built()
+        run.metrics = self.lab.metrics(setup, run)
+        run.diagnosis = diagnose_run(run, finished=True)
+        run.model_bytes = model_to_bytes(setup.model)
+
+    def _built(self) -> Setup:
+        if self._setup is None:
+            raise RuntimeError("The model is not built yet.")
+        return self._setup
+
+    def _one_more_epoch(self):
+        """Trains a finished run one more epoch, through the training's callbacks."""
+        setup, run = self._built(), self.run
+        done = len(run.history)
+        run.epochs_planned = max(run.epochs_planned, done + 1)
+        seconds = run.history[-1]["seconds"] if run.history else 0.0
+        setup.model.fit(
+            setup.x, setup.y, validation_data=setup.validation_data, batch_size=setup.batch_size,
+            initial_epoch=done, epochs=done + 1, shuffle=True, verbose=0,
+            callbacks=live_callbacks(self, setup, fresh=False, seconds_before=seconds),
+        )
+        self._finish()
+        return {"step": "epoch", **run.history[-1]}
+
+    def _refresh_snapshot(self):
+        """The lab's views of the model after a hand step, placed where the model stands (in epochs)."""
+        setup = self._built()
+        if setup.snapshot is None:
+            return
+        snap = setup.snapshot(setup.model)
+        self.run.snapshot = {"epoch": snap.get("position", len(self.run.history)), **snap}
 
 
 @functools.lru_cache(maxsize=1)

@@ -4,8 +4,8 @@ import streamlit as st
 
 from lab import charts, gallery
 from lab.registry import get_lab
-from lab.ui.live import LABEL_WORDS
 from lab.ui.page import page_setup
+from lab.ui.panels import label_text
 from lab.ui.widgets import open_in_lab
 
 INTRO = (
@@ -26,7 +26,7 @@ HOW_TO_READ = """\
 
 
 def _labels(diagnosis):
-    words = [" ".join(LABEL_WORDS.get(label, ("", label))) for label in diagnosis.get("labels", [])]
+    words = [" ".join(label_text(label)) for label in diagnosis.get("labels", [])]
     return ", ".join(words) or "no clear pattern"
 
 
@@ -52,7 +52,7 @@ def entry_view(entry):
     """One gallery entry: the problem's and the fix's curves side by side, the cause and the links."""
     stored = gallery.load(entry)
     st.subheader(entry.title, anchor=entry.id)
-    st.caption(f"{get_lab(entry.lab).title} lab · the diagnosis it shows: {LABEL_WORDS.get(entry.label, ('', entry.label))[1]}")
+    st.caption(f"{get_lab(entry.lab).title} lab · the diagnosis it shows: {label_text(entry.label)[1]}")
     if stored is None:
         st.info(f"This entry is not built yet: `python -m lab gallery --rebuild --only {entry.id}`.")
         return
@@ -76,10 +76,10 @@ def gallery_page():
     st.markdown(INTRO)
     with st.expander("How to read a loss curve"):
         st.markdown(HOW_TO_READ)
-    names = list(dict.fromkeys(e.lab for e in gallery.ENTRIES))
+    names = list(dict.fromkeys(e.lab for e in gallery.entries()))
     titles = {name: get_lab(name).title for name in names}
     chosen = st.pills("Labs", names, selection_mode="multi", default=names, format_func=titles.get, key="gallery_labs")
-    shown = [e for e in gallery.ENTRIES if e.lab in (chosen or names)]
-    st.caption(f"{len(shown)} of {len(gallery.ENTRIES)} entries.")
+    shown = [e for e in gallery.entries() if e.lab in (chosen or names)]
+    st.caption(f"{len(shown)} of {len(gallery.entries())} entries.")
     for entry in shown:
         entry_view(entry)

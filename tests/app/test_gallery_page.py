@@ -9,10 +9,10 @@ from tests.app.support import open_lab_page
 def test_gallery_shows_each_built_entry_with_problem_and_fix():
     at = open_lab_page("pages/7_Gallery.py")
     titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
-    built = [e for e in gallery.ENTRIES if gallery.load(e) is not None]
+    built = [e for e in gallery.entries() if gallery.load(e) is not None]
     assert titles.count("The problem") == titles.count("The fix") + titles.count("For contrast") == len(built) > 0
     headers = [h.value for h in at.subheader]
-    assert all(e.title in headers for e in gallery.ENTRIES)
+    assert all(e.title in headers for e in gallery.entries())
 
 
 def test_filter_by_lab_and_open_in_lab_loads_the_settings():
@@ -21,7 +21,7 @@ def test_filter_by_lab_and_open_in_lab_loads_the_settings():
     assert not at.exception
     headers = [h.value for h in at.subheader]
     assert all(e.title in headers for e in gallery.entries("mlp"))
-    assert not any(e.title in headers for e in gallery.ENTRIES if e.lab != "mlp")
+    assert not any(e.title in headers for e in gallery.entries() if e.lab != "mlp")
     entry = gallery.get_entry("mlp-lr-too-low")
     at.button(key=f"open_{entry.id}").click().run()
     assert not at.exception

@@ -16,7 +16,7 @@ TRAIN, STOP = ".st-key-train button", ".st-key-stop button"
 FIRST_RENDER_MS = 90_000  # a fresh server imports TensorFlow on the first lab page
 TRAIN_START_MS = 60_000  # first Train of a server builds the training graph
 STEP_MS = 30_000
-STOP_MS = 10_000  # Stop acts within a batch (DESIGN.md); the rest is the live panel's redraw
+STOP_MS = 10_000  # Stop acts within a batch; the rest is the live panel's redraw
 
 # The loss chart (the first chart of the main area) is drawn: current, with a canvas or svg.
 CHART_DRAWN = """() => {

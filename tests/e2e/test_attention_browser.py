@@ -4,7 +4,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from tests.e2e.browser_support import IDLE, MAIN, EXCEPTION  # noqa: E402
+from tests.e2e.browser_support import EXCEPTION, IDLE, MAIN  # noqa: E402
 
 SMALL = "n_samples=1600&epochs=4&num_layers=1&num_heads=2&d_model=32&key_dim=8&ff_dim=32&learning_rate=0.003&batch_size=32"
 

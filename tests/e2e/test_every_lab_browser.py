@@ -14,11 +14,25 @@ pytest.importorskip("playwright.sync_api")
 
 from playwright.sync_api import expect  # noqa: E402
 
+from lab.server import Server  # noqa: E402
 from tests.e2e.browser_support import (  # noqa: E402
-    CHART_DRAWN, CHART_PICTURE, EPOCH_ABOVE, MAIN, PROGRESS, STEP_MS, STOP, STOP_MS, TRAIN, TRAIN_START_MS,
-    assert_no_exception, full_page_screenshot, number_input, progress_epoch, wait_idle, wait_rendered,
+    CHART_DRAWN,
+    CHART_PICTURE,
+    EPOCH_ABOVE,
+    MAIN,
+    PROGRESS,
+    STEP_MS,
+    STOP,
+    STOP_MS,
+    TRAIN,
+    TRAIN_START_MS,
+    assert_no_exception,
+    full_page_screenshot,
+    number_input,
+    progress_epoch,
+    wait_idle,
+    wait_rendered,
 )
-from tests.e2e.conftest import Server  # noqa: E402
 
 # page path, title, a deep link that trains for minutes, and the number input that shows the link was read
 LABS = {

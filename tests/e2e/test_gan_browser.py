@@ -4,7 +4,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from tests.e2e.browser_support import IDLE, MAIN, EXCEPTION, CHART  # noqa: E402
+from tests.e2e.browser_support import CHART, EXCEPTION, IDLE, MAIN  # noqa: E402
 
 
 def test_deep_link_trains_and_steps_by_hand(lab_server, new_page, screenshots_dir):

@@ -16,16 +16,33 @@ from playwright.sync_api import expect  # noqa: E402
 expect.set_options(timeout=15_000)
 
 from tests.e2e.browser_support import (  # noqa: E402
-    CHART, CHART_DRAWN, CHART_PICTURE, EPOCH_ABOVE, MAIN, NAV_LINKS, PROGRESS, STEP_MS, STOP, STOP_MS, TRAIN,
-    TRAIN_START_MS, assert_no_exception, full_page_screenshot, number_input, progress_epoch, selectbox_value,
-    train_to_end, wait_idle, wait_rendered,
+    CHART,
+    CHART_DRAWN,
+    CHART_PICTURE,
+    EPOCH_ABOVE,
+    MAIN,
+    NAV_LINKS,
+    PROGRESS,
+    STEP_MS,
+    STOP,
+    STOP_MS,
+    TRAIN,
+    TRAIN_START_MS,
+    assert_no_exception,
+    full_page_screenshot,
+    number_input,
+    progress_epoch,
+    selectbox_value,
+    train_to_end,
+    wait_idle,
+    wait_rendered,
 )
 
 TITLE = "Multilayer perceptron"
 
 
 def test_deep_link_on_fresh_server_trains_live_and_stops(fresh_server, new_page, screenshots_dir):
-    # The first page this server ever serves is a deep link to the lab (DESIGN.md, "Pages and navigation").
+    # The first page this server ever serves is a deep link to the lab.
     # 300 epochs (not the default 40) prove the link was read, and keep the run going until Stop.
     assert fresh_server.pages_opened == 0
     page = new_page(fresh_server, "/MLP?epochs=300&learning_rate=0.03")

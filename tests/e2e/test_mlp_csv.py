@@ -7,7 +7,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from tests.e2e.browser_support import IDLE, MAIN, EXCEPTION  # noqa: E402
+from tests.e2e.browser_support import EXCEPTION, IDLE, MAIN  # noqa: E402
 
 
 def choose_csv(page):

@@ -4,7 +4,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from tests.e2e.browser_support import IDLE, MAIN, EXCEPTION  # noqa: E402
+from tests.e2e.browser_support import EXCEPTION, IDLE, MAIN  # noqa: E402
 
 
 def test_deep_link_shows_worked_example_and_trains(lab_server, new_page, screenshots_dir):

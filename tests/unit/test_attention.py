@@ -8,16 +8,19 @@ import numpy as np
 import pytest
 
 from lab.cli import main
+from lab.labs.attention import LAB as ATTENTION_LAB
+from lab.labs.attention import setup as attention_lab
 from lab.labs.attention.config import AttentionConfig
 from lab.labs.attention.data import (
     char_windows,
     encode_text,
-    load as load_attention_data,
     load_text,
     parse_tokens,
     task_targets,
 )
-from lab.labs.attention import setup as attention_lab
+from lab.labs.attention.data import (
+    load as load_attention_data,
+)
 from lab.training import JobQueue, TrainingJob
 
 SMALL = {"num_layers": 1, "num_heads": 2, "d_model": 16, "key_dim": 4, "ff_dim": 16}
@@ -25,7 +28,7 @@ TINY = AttentionConfig(n_samples=400, epochs=2, **SMALL)
 
 
 def run_job(config):
-    return TrainingJob(attention_lab.LAB, config, load_attention_data(config), number=1, queue=JobQueue(max_jobs=4)).start().wait(300)
+    return TrainingJob(ATTENTION_LAB, config, load_attention_data(config), number=1, queue=JobQueue(max_jobs=4)).start().wait(300)
 
 
 @pytest.mark.parametrize("settings, message", [

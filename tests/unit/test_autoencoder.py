@@ -8,11 +8,13 @@ import tempfile
 import numpy as np
 import pytest
 
-from lab.labs.autoencoder import data as data_images
 from lab.cli import main
-from lab.labs.autoencoder.config import AutoencoderConfig
-from lab.labs.autoencoder.data import add_noise, load as load_image_data
+from lab.labs.autoencoder import LAB as AE_LAB
+from lab.labs.autoencoder import data as data_images
 from lab.labs.autoencoder import setup as ae_lab
+from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.labs.autoencoder.data import add_noise
+from lab.labs.autoencoder.data import load as load_image_data
 from lab.runs import Run
 from lab.training import JobQueue, TrainingJob, model_to_bytes
 from models.autoencoder import autoencoder_warnings, build_autoencoder, count_parameters, decoder_of, encoder_of
@@ -175,7 +177,7 @@ def test_interpolation_ends_at_the_two_reconstructions(digits):
 
 
 def run_tiny(config, data):
-    job = TrainingJob(ae_lab.LAB, config, data, number=1, queue=JobQueue(max_jobs=4)).start()
+    job = TrainingJob(AE_LAB, config, data, number=1, queue=JobQueue(max_jobs=4)).start()
     return job.wait(120)
 
 

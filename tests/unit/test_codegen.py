@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 
 from lab.codegen import optimizer_code
-from lab.labs.autoencoder.codegen import script as autoencoder_script
-from lab.labs.mlp.codegen import script as mlp_script
 from lab.labs.autoencoder import config as ae_configs
+from lab.labs.autoencoder.codegen import script as autoencoder_script
 from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.labs.autoencoder.data import KERAS_MNIST, add_noise
+from lab.labs.autoencoder.data import load as load_image_data
+from lab.labs.mlp.codegen import script as mlp_script
 from lab.labs.mlp.config import DATASETS, OPTIMIZERS, MLPConfig
 from lab.labs.mlp.data import load as load_mlp_data
-from lab.labs.autoencoder.data import KERAS_MNIST, add_noise, load as load_image_data
 from lab.registry import get_lab
 from lab.training import TrainingJob
 from models.autoencoder import build_autoencoder

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from lab.labs.mlp.config import DATASETS, MLPConfig
-from lab.labs.mlp.data import load as load_mlp_data, read_csv
+from lab.labs.mlp.data import load as load_mlp_data
+from lab.labs.mlp.data import read_csv
 
 
 @pytest.mark.parametrize("name", [d for d in DATASETS if d != "csv"])

@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from lab.diagnosis import LABELS, diagnose, diagnose_history, load_history
+from lab.diagnosis import LABELS, diagnose, diagnose_history
+from lab.history_files import load_history
 
 EPOCHS = 40
 T = np.arange(EPOCHS)

@@ -3,7 +3,7 @@
 import json
 import pathlib
 
-from bench.labelled_histories import score
+from lab.diagnosis_score import score
 
 SET = pathlib.Path(__file__).resolve().parents[1] / "data" / "labelled_histories.json"
 

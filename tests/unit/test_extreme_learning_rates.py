@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from lab.config import live_fields
 from lab.labs.attention.config import AttentionConfig
 from lab.labs.autoencoder.config import AutoencoderConfig
 from lab.labs.gan.config import GANConfig
@@ -45,7 +46,7 @@ def wait_for_batches(job, count, timeout=120):
 def test_a_huge_learning_rate_mid_run_ends_diverged_with_a_reason(name):
     job = start(name, LONG_RUNS[name])
     wait_for_batches(job, 3)
-    job.set_learning_rate(1e6)
+    job.set(live_fields(type(job.run.config))[0], 1e6)
     run = job.wait(120)
     assert job.done, "the run did not end after the learning rate blew it up"
     assert run.status == "diverged", (run.status, run.message)
@@ -62,7 +63,7 @@ def test_a_huge_learning_rate_mid_run_ends_diverged_with_a_reason(name):
 def test_a_tiny_learning_rate_mid_run_trains_on(name):
     job = start(name, LONG_RUNS[name])
     wait_for_batches(job, 3)
-    job.set_learning_rate(1e-12)
+    job.set(live_fields(type(job.run.config))[0], 1e-12)
     seen = len(job.run.batch_loss)
     wait_for_batches(job, seen + 5)
     job.stop()

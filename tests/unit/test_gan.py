@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 from lab.cli import main
-from lab.labs.gan.config import GANConfig
-from lab.labs.gan.data import grid_modes, load as load_gan_data, ring_modes
-from lab.labs.gan.metrics import mode_quality
+from lab.labs.gan import LAB as GAN_LAB
 from lab.labs.gan import setup as gan_lab
+from lab.labs.gan.config import GANConfig
+from lab.labs.gan.data import grid_modes, ring_modes
+from lab.labs.gan.data import load as load_gan_data
+from lab.labs.gan.metrics import mode_quality
 from lab.training import JobQueue, TrainingJob
 
 TINY = GANConfig(n_samples=256, batch_size=64, epochs=2, g_width=16, d_width=16, g_depth=1, d_depth=1)
@@ -72,7 +74,7 @@ def test_train_step_returns_both_losses_and_d_means(loss):
 
 
 def test_tiny_run_reports_modes_and_live_views():
-    job = TrainingJob(gan_lab.LAB, TINY, load_gan_data(TINY), number=1, queue=JobQueue(max_jobs=4)).start()
+    job = TrainingJob(GAN_LAB, TINY, load_gan_data(TINY), number=1, queue=JobQueue(max_jobs=4)).start()
     run = job.wait(120)
     assert run.status == "completed" and len(run.history) == 2
     assert {"d_loss", "g_loss", "d_real", "d_fake", "loss"} <= set(run.history[-1])
@@ -116,7 +118,7 @@ def test_saved_gan_loads_with_the_same_generator(tmp_path):
 
 def test_digits_run_shows_generated_images_and_no_point_metrics():
     config = TINY.replace(dataset="mnist5k", batch_size=500, epochs=1)
-    job = TrainingJob(gan_lab.LAB, config, load_gan_data(config), number=1, queue=JobQueue(max_jobs=4)).start()
+    job = TrainingJob(GAN_LAB, config, load_gan_data(config), number=1, queue=JobQueue(max_jobs=4)).start()
     run = job.wait(120)
     assert run.status == "completed", run.message
     images = run.snapshot["images"]
@@ -132,24 +134,30 @@ def test_spread_is_one_for_real_like_samples_and_small_when_collapsed():
 
 
 def test_steps_by_hand_move_each_network_and_add_an_epoch():
-    from lab.labs.gan import stepping as gan_stepping
-
-    job = TrainingJob(gan_lab.LAB, TINY, load_gan_data(TINY), number=1, queue=JobQueue(max_jobs=4)).start()
+    job = TrainingJob(GAN_LAB, TINY, load_gan_data(TINY), number=1, queue=JobQueue(max_jobs=4)).start()
+    with pytest.raises(RuntimeError, match="completed or stopped"):
+        job.step("d_step")  # still training
     run = job.wait(120)
-    model = job.setup.model
+    model = job._setup.model  # the engine's model, inspected here only to prove which network moved
     d_before = [w.copy() for w in model.discriminator.get_weights()]
     g_before = [w.copy() for w in model.generator.get_weights()]
-    out = gan_stepping.discriminator_step(job, seed=0)
+    out = job.step("d_step")
     assert out["step"] == "D" and np.isfinite(out["d_loss"])
     assert not all(np.array_equal(a, b) for a, b in zip(d_before, model.discriminator.get_weights()))
     assert all(np.array_equal(a, b) for a, b in zip(g_before, model.generator.get_weights()))
     samples_before = run.snapshot["samples"].copy()
-    out = gan_stepping.generator_step(job)
+    out = job.step("g_step")
     assert out["step"] == "G" and out["g_grad_norm"] > 0
     assert not np.array_equal(samples_before, run.snapshot["samples"])  # the views show the moved points
-    out = gan_stepping.one_epoch(job)
+    batches = len(run.batch_loss)
+    out = job.step("epoch")
+    assert out["step"] == "epoch" and out["epoch"] == 3
     assert len(run.history) == 3 and run.history[-1]["epoch"] == 3 and "modes_captured" in run.history[-1]
     assert run.epochs_planned == 3 and run.metrics["epochs_trained"] == 3
+    assert len(run.batch_loss) > batches  # the same callbacks as training: batch losses and history rows
+    assert run.history[-1]["seconds"] > run.history[-2]["seconds"]
+    with pytest.raises(ValueError, match="no step 'jump'"):
+        job.step("jump")
 
 
 def game(n=40, d_real=0.5, d_fake=0.5, **columns):

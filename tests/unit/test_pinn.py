@@ -9,17 +9,20 @@ import numpy as np
 import pytest
 
 from lab.cli import main
+from lab.labs.pinn import LAB as PINN_LAB
 from lab.labs.pinn.codegen import script as pinn_script
 from lab.labs.pinn.config import PINNConfig
 from lab.labs.pinn.data import (
     collocation_points,
     initial_boundary_points,
-    load as load_pinn_data,
     unit_samples,
 )
-from lab.labs.pinn import setup as pinn_lab
+from lab.labs.pinn.data import (
+    load as load_pinn_data,
+)
 from lab.training import JobQueue, TrainingJob
-from models.pinn import PINN, build_pinn, lbfgs, make_network
+from models.pinn import PINN, build_pinn, make_network
+from models.pinn_lbfgs import lbfgs
 
 TINY = PINNConfig(n_u=40, n_f=200, depth=2, width=12, steps=100, lbfgs_iterations=50, learning_rate=1e-2)
 
@@ -86,7 +89,7 @@ def test_float64_network_and_saved_model_maps_t_x_to_u(tmp_path):
 
 
 def run_job(config):
-    job = TrainingJob(pinn_lab.LAB, config, pinn_lab.LAB.load_data(config), queue=JobQueue(4)).start()
+    job = TrainingJob(PINN_LAB, config, PINN_LAB.load_data(config), queue=JobQueue(4)).start()
     return job.wait(300)
 
 
@@ -144,7 +147,7 @@ def test_generated_script_runs_and_matches_the_lab(tmp_path):
     path.write_text(pinn_script(config))
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    line = next(l for l in done.stdout.splitlines() if l.startswith("Adam step 100"))
+    line = next(text for text in done.stdout.splitlines() if text.startswith("Adam step 100"))
     script_loss = float(line.split("loss=")[1].split()[0])
     run = run_job(config.replace(lbfgs_iterations=0))
     assert script_loss == pytest.approx(run.batch_loss[-1], rel=1e-3)

@@ -52,7 +52,9 @@ def test_vectorised_matches_pointwise_and_small_viscosity_does_not_overflow():
 
 def test_heat_solution_satisfies_its_equation():
     t, x, nu, h = 0.3, 0.2, 0.05, 1e-4
-    u = lambda t, x: burgers.heat_exact(t, x, nu)
+    def u(t, x):
+        return burgers.heat_exact(t, x, nu)
+
     u_t = (u(t + h, x) - u(t - h, x)) / (2 * h)
     u_xx = (u(t, x + h) - 2 * u(t, x) + u(t, x - h)) / h**2
     assert abs(u_t - nu * u_xx) < 1e-5

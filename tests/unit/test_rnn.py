@@ -8,19 +8,22 @@ import numpy as np
 import pytest
 
 from lab.cli import main
+from lab.labs.rnn import LAB as RNN_LAB
+from lab.labs.rnn import setup as rnn_lab
 from lab.labs.rnn.config import RNNConfig
 from lab.labs.rnn.data import (
     ADDING_BASELINE,
     COPY_LENGTH,
     SEATTLE_CLASSES,
     load_seattle_weather,
-    load as load_sequence_data,
     load_temperature,
     make_adding,
     make_copy,
     make_weather_toy,
 )
-from lab.labs.rnn import setup as rnn_lab
+from lab.labs.rnn.data import (
+    load as load_sequence_data,
+)
 from lab.labs.rnn.worked_example import LECTURE, lstm_run, rnn_steps, state_dynamics
 from lab.training import JobQueue, TrainingJob
 
@@ -125,7 +128,7 @@ def test_state_dynamics_follow_the_spectral_radius():
 
 def test_tiny_run_learns_and_reports_baseline_and_views():
     config = TINY.replace(cell="lstm", epochs=3, learning_rate=0.01)
-    run = TrainingJob(rnn_lab.LAB, config, load_sequence_data(config), number=1, queue=JobQueue(max_jobs=4)).start().wait(120)
+    run = TrainingJob(RNN_LAB, config, load_sequence_data(config), number=1, queue=JobQueue(max_jobs=4)).start().wait(120)
     assert run.status == "completed" and len(run.history) == 3
     assert run.history[-1]["loss"] < run.history[0]["loss"]
     assert run.metrics["baseline_mse"] == pytest.approx(1 / 6, abs=0.05) and "val_mse" in run.metrics
@@ -137,7 +140,7 @@ def test_tiny_run_learns_and_reports_baseline_and_views():
 def test_toy_starts_from_the_lecture_weights_and_learns_t_after_s_c_r():
     config = RNNConfig(task="weather_toy", cell="simple_rnn", units=3, n_sequences=1000, epochs=8,
                        learning_rate=0.01, batch_size=32)
-    run = TrainingJob(rnn_lab.LAB, config, load_sequence_data(config), queue=JobQueue(max_jobs=4)).start().wait(120)
+    run = TrainingJob(RNN_LAB, config, load_sequence_data(config), queue=JobQueue(max_jobs=4)).start().wait(120)
     before, after = run.first_snapshot["task"]["probabilities"], run.snapshot["task"]["probabilities"]
     assert np.argmax(before) == 0  # S, as in the lecture
     assert np.argmax(after) == 3 and after[3] > 0.6  # T
@@ -162,9 +165,9 @@ def test_generated_script_reproduces_the_run(tmp_path):
     path.write_text(rnn_script(config))
     result = subprocess.run([sys.executable, str(path)], check=False, capture_output=True, text=True, timeout=180, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
-    line = [l for l in result.stdout.splitlines() if l.startswith("final_loss=")][-1]
+    line = [text for text in result.stdout.splitlines() if text.startswith("final_loss=")][-1]
     loss = float(line.split()[0].split("=")[1])
-    run = TrainingJob(rnn_lab.LAB, config, load_sequence_data(config), queue=JobQueue(max_jobs=4)).start().wait(120)
+    run = TrainingJob(RNN_LAB, config, load_sequence_data(config), queue=JobQueue(max_jobs=4)).start().wait(120)
     assert loss == pytest.approx(run.history[-1]["loss"], rel=1e-4)
 
 

@@ -7,9 +7,10 @@ import keras
 import numpy as np
 import pytest
 
+from lab.callbacks import live_callbacks
 from lab.labs.mlp.config import MLPConfig
-from lab.registry import get_lab
-from lab.training import JobQueue, LiveCallback, TrainingJob
+from lab.registry import Setup, get_lab
+from lab.training import JobQueue, TrainingJob
 
 LAB = get_lab("mlp")
 
@@ -39,7 +40,9 @@ def test_completed_run_has_history_batches_metrics_and_model():
     assert "boundary" in run.snapshot and run.snapshot["epoch"] == 8
     assert run.first_snapshot["epoch"] == 0  # the untrained model, drawn before the first batch
     assert run.initial_loss == pytest.approx(run.batch_loss[0], rel=0.3)
-    assert run.diagnosis["labels"] or run.diagnosis["too_early"] is not None
+    assert not run.diagnosis["too_early"]  # 8 finished epochs are enough to read
+    assert "still_learning" in run.diagnosis["labels"]  # the loss still falls after 8 of the moons' epochs
+    assert not {"diverged", "lr_too_high", "lr_too_low"} & set(run.diagnosis["labels"])
 
 
 def test_batch_loss_undoes_kerass_running_mean():
@@ -63,7 +66,7 @@ def test_stop_takes_effect_within_one_batch():
 def test_learning_rate_change_applies_at_next_batch_and_is_recorded():
     job = start(epochs=500, batch_size=8, learning_rate=0.01)
     wait_for(lambda: len(job.run.batch_loss) >= 3)
-    job.set_learning_rate(0.001)
+    job.set("learning_rate", 0.001)
     wait_for(lambda: job.run.lr_changes)
     job.stop()
     run = job.wait(60)
@@ -82,14 +85,16 @@ def test_nan_loss_ends_with_status_diverged():
     config = MLPConfig(n_samples=200)
     job = TrainingJob(LAB, config, LAB.load_data(config), queue=JobQueue(1))
     job.run.status = "running"
-    callback = LiveCallback(job, samples=150, batch_size=32)
-    callback.set_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
-    callback.on_epoch_begin(0)
-    callback.model.stop_training = False
-    callback.on_train_batch_end(0, {"loss": 0.7})
-    assert not callback.model.stop_training
-    callback.on_train_batch_end(1, {"loss": float("nan")})
-    assert callback.model.stop_training
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    setup = Setup(model=model, x=np.zeros((150, 2)), y=None, validation_data=None, batch_size=32, live={})
+    callbacks = keras.callbacks.CallbackList(live_callbacks(job, setup), model=model)
+    callbacks.on_epoch_begin(0)
+    model.stop_training = False
+    callbacks.on_train_batch_end(0, {"loss": 0.7})
+    assert not model.stop_training
+    callbacks.on_train_batch_end(1, {"loss": float("nan")})
+    assert model.stop_training
     assert "became nan in epoch 1" in job.divergence
 
 

@@ -8,8 +8,8 @@ the transformer (the lab's `PositionalEncoding` layer copied from
 
 import inspect
 
-from lab.labs.attention import data as data_text
 from lab.codegen import assignments, keras_script, notes, optimizer_code
+from lab.labs.attention import data as data_text
 from lab.labs.attention.config import TOY_TASKS
 from models import attention as attention_model
 

@@ -29,7 +29,7 @@ class AttentionConfig(BaseConfig):
     dropout: float = param(0.0, "float", "Share of attention weights and activations dropped at random while training.", min=0.0, max=0.5, step=0.05)
     mask: str = param("auto", "choice", "causal hides later positions from each query; auto uses it for text (next-character prediction) and not for the toy tasks.", choices=MASKS)
     optimizer: str = param("adam", "choice", "The update rule.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(0.001, "float", "Step size of each update; it can be changed while training.", group="Training", min=1e-5, max=1.0, log=True)
+    learning_rate: float = param(0.001, "float", "Step size of each update; it can be changed while training.", group="Training", min=1e-5, max=1.0, log=True, live=True)
     batch_size: int = param(64, "int", "Sequences per update.", group="Training", min=8, max=2048)
     epochs: int = param(10, "int", "Passes over the training sequences.", group="Training", min=1, max=500, cap_env="LAB_MAX_EPOCHS")
     seed: int = param(0, "int", "Random seed for the sequences, the weights and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)

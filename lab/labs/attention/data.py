@@ -14,7 +14,7 @@ import numpy as np
 
 from lab.labs.attention.config import TOY_TASKS
 
-TEXT_PATH = pathlib.Path(__file__).resolve().parents[1] / "data" / "gettysburg.txt"
+TEXT_PATH = pathlib.Path(__file__).resolve().parents[3] / "data" / "gettysburg.txt"
 N_VAL = 1000  # validation sequences of the toy tasks
 TEXT_VAL_SHARE = 0.1  # the text's last 10% validates (never trained on)
 N_EXAMPLES = 4  # validation examples whose attention is drawn live

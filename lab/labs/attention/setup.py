@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from lab.labs.attention.config import AttentionConfig
-from lab.labs.attention.data import encode_text, load
-from lab.registry import LabSpec, Setup
+from lab.labs.attention.data import encode_text
+from lab.registry import Setup
 
 MAX_FRAMES = 60  # attention maps kept for the epoch scrubber (thinned evenly beyond this)
 LOSS_SAMPLES = 256  # training sequences behind the untrained model's loss
@@ -73,8 +72,7 @@ def snapshot(model, probe, data, frames, steps):
         dict with `attention` (`(examples, layers, heads, L, L)` float16 maps of the
         drawn validation examples), `predictions` (their predicted ids), `frames`
         (every kept `{"epoch", "attention", "predictions"}` so far, for the
-        scrubber), `loss` (on 256 training sequences) and `probe` (the model that
-        reads attention, for the user's own inputs).
+        scrubber) and `loss` (on 256 training sequences).
     """
     logits, attention = read_attention(probe, data.examples)
     epoch = round(float(model.optimizer.iterations.numpy()) / steps)
@@ -89,7 +87,6 @@ def snapshot(model, probe, data, frames, steps):
         **frame,
         "frames": list(frames),
         "loss": cross_entropy(train_logits, data.y_train[:LOSS_SAMPLES]),
-        "probe": probe,
     }
 
 
@@ -147,13 +144,18 @@ def metrics(setup, run):
     return out
 
 
-LAB = LabSpec(
-    name="attention",
-    title="Transformer attention",
-    summary="A small transformer learns to reverse, shift and sort sequences and to write text; every head's attention map is drawn while it forms.",
-    page="pages/6_Attention.py",
-    config_cls=AttentionConfig,
-    load_data=lambda config, upload=None: load(config),
-    build=build,
-    metrics=metrics,
-)
+def answer(setup, question, **kwargs):
+    """The model's answer to a view's question, as it is now (`TrainingJob.ask`).
+
+    Args:
+        setup: the lab's `Setup`.
+        question: "attention" (`ids`: token ids `(n, L)`) returns `(logits, attention)`
+            as `read_attention` does; "generate" (`prompt`, `n_chars`,
+            `temperature`) returns the prompt and the characters written after it.
+    """
+    probe, data = setup.extra["probe"], setup.extra["data"]
+    if question == "attention":
+        return read_attention(probe, kwargs["ids"])
+    if question == "generate":
+        return generate(probe, data, kwargs["prompt"], kwargs["n_chars"], kwargs["temperature"], seed=None)
+    raise ValueError(f"The attention lab cannot answer {question!r}.")

@@ -9,7 +9,8 @@ import streamlit as st
 
 from lab import charts
 from lab.labs.attention.data import encode_text, example_tokens, parse_tokens, task_targets
-from lab.labs.attention.setup import SAMPLE_PROMPT, generate, read_attention
+from lab.labs.attention.setup import SAMPLE_PROMPT
+from lab.ui.layout import show_chart
 from lab.ui.widgets import preset_button
 
 INTRO = (
@@ -68,9 +69,9 @@ def attention_frame(attention, labels):
     Returns:
         DataFrame with `layer`, `head`, `query`, `key` (positions), `query_token`, `key_token` and `weight`.
     """
-    l, h, q, k = np.meshgrid(*(np.arange(s) for s in attention.shape), indexing="ij")
+    layer, h, q, k = np.meshgrid(*(np.arange(s) for s in attention.shape), indexing="ij")
     return pd.DataFrame({
-        "layer": [f"Layer {i + 1}" for i in l.ravel()],
+        "layer": [f"Layer {i + 1}" for i in layer.ravel()],
         "head": [f"Head {i + 1}" for i in h.ravel()],
         "query": q.ravel(), "key": k.ravel(),
         "query_token": np.asarray(labels)[q.ravel()], "key_token": np.asarray(labels)[k.ravel()],
@@ -172,7 +173,7 @@ def attention_panel(run, data):
                "Hover a cell for its weight. Maps are stored about once a second while training (at most 60).")
 
 
-def own_sequence(run, data, probe):
+def own_sequence(run, data, job):
     """A toy-task input typed by the user: its prediction and attention, or why it cannot be read."""
     config = run.config
     st.session_state.setdefault("attention_input", example_tokens(config.seq_len, config.vocab_size))
@@ -183,7 +184,7 @@ def own_sequence(run, data, probe):
     except ValueError as err:
         st.error(f"This input cannot be read: {err}", icon=":material/error:")
         return
-    logits, attention = read_attention(probe, ids[None])
+    logits, attention = job.ask("attention", ids=ids[None])
     predicted = logits[0].argmax(-1)
     target = task_targets(config.task, ids[None], config.shift)[0]
     right = int((predicted == target).sum())
@@ -192,7 +193,7 @@ def own_sequence(run, data, probe):
     st.altair_chart(heatmap_chart(attention[0], [data.tokens[t] for t in ids], "Attention on your sequence"), width="content")
 
 
-def own_prompt(run, data, probe):
+def own_prompt(run, data, job):
     """Text written after the user's prompt, with a temperature, and the prompt's attention."""
     st.session_state.setdefault("attention_prompt", SAMPLE_PROMPT)
     a, b, c = st.columns([3, 2, 2])
@@ -204,7 +205,7 @@ def own_prompt(run, data, probe):
     try:
         ids = encode_text(prompt, data.tokens)[-run.config.seq_len:]
         if clicked:  # a fresh random draw at every click
-            st.session_state["_attention_text"] = (id(run), generate(probe, data, prompt, length, temperature, seed=None))
+            st.session_state["_attention_text"] = (id(run), job.ask("generate", prompt=prompt, n_chars=length, temperature=temperature))
     except ValueError as err:
         st.error(f"This prompt cannot be used: {err}", icon=":material/error:")
         return
@@ -214,11 +215,11 @@ def own_prompt(run, data, probe):
         start = text[: len(prompt)] if text.startswith(prompt) else ""
         st.markdown(f"> **{start}**{text[len(start):]}")
     if len(ids):
-        _, attention = read_attention(probe, ids[None])
+        _, attention = job.ask("attention", ids=ids[None])
         st.altair_chart(heatmap_chart(attention[0], [data.tokens[t] for t in ids], "Attention on your prompt"), width="content")
 
 
-def draw(run, data):
+def draw(run, data, job):
     """The attention lab's live views."""
     snap = run.snapshot
     last = run.history[-1] if run.history else {}
@@ -227,13 +228,11 @@ def draw(run, data):
     if last:
         b.metric("Validation token accuracy", f"{last.get('val_token_accuracy', float('nan')):.1%}")
         c.metric("Validation loss", f"{last.get('val_loss', float('nan')):.4f}")
-    chart = accuracy_chart(run)
-    if chart is not None:
-        st.altair_chart(chart, width="stretch")
+    show_chart(accuracy_chart(run))
     attention_panel(run, data)
     st.subheader("Try your own input" if data.task != "text" else "Write with the model")
     st.caption("Uses the model as it is now" + (" (still training)." if not run.ended else ", after training."))
     if data.task == "text":
-        own_prompt(run, data, snap["probe"])
+        own_prompt(run, data, job)
     else:
-        own_sequence(run, data, snap["probe"])
+        own_sequence(run, data, job)

@@ -24,7 +24,7 @@ class AutoencoderConfig(BaseConfig):
     output_activation: str = param("sigmoid", "choice", "Activation of the last layer: sigmoid keeps pixels between 0 and 1, linear lets them take any value.", choices=OUTPUT_ACTIVATIONS)
     loss: str = param("binary_crossentropy", "choice", "How a reconstruction is compared with its image: binary cross-entropy treats each pixel as a probability of ink.", choices=LOSSES)
     optimizer: str = param("adadelta", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(1.0, "float", "Step size of each update; Keras' Adadelta default of 0.001 is very slow, and the classic Adadelta setting is 1.0.", group="Training", min=1e-6, max=100.0, log=True)
+    learning_rate: float = param(1.0, "float", "Step size of each update; Keras' Adadelta default of 0.001 is very slow, and the classic Adadelta setting is 1.0.", group="Training", min=1e-6, max=100.0, log=True, live=True)
     batch_size: int = param(256, "int", "Images per update; small batches give noisier steps.", group="Training", min=1, max=4096)
     epochs: int = param(30, "int", "Passes over the training images.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS")
     seed: int = param(0, "int", "Random seed for the split, the noise, the weights and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)

@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from lab.labs.autoencoder.config import AutoencoderConfig
-from lab.labs.autoencoder.data import add_noise, load
-from lab.registry import LabSpec, Setup, last_epoch_metrics
+from lab.labs.autoencoder.data import add_noise
+from lab.registry import Setup, last_epoch_metrics
 
 SHOWN_DIGITS = tuple(range(8))  # one validation image of each, reconstructed live
 LATENT_POINTS = 1000
@@ -123,13 +122,21 @@ def snapshot(encoder, decoder, config, data):
     return views
 
 
-LAB = LabSpec(
-    name="autoencoder",
-    title="Autoencoder",
-    summary="Squeeze digits through a narrow code and back: the last layer and the loss decide how sharp the copies come out.",
-    page="pages/2_Autoencoder.py",
-    config_cls=AutoencoderConfig,
-    load_data=lambda config, upload=None: load(config),
-    build=build,
-    metrics=last_epoch_metrics("val_mse", "val_bce", "loss", "val_loss", "mse", "bce"),
-)
+
+def answer(setup, question, **kwargs):
+    """The trained model's answer to a view's question (`TrainingJob.ask`).
+
+    Args:
+        setup: the lab's `Setup`.
+        question: "decode" (`codes`: latent codes) returns their decoded pixels;
+            "interpolate" (`x_from`, `x_to`: two images) returns the strip decoded
+            between their codes, as `interpolate` does.
+    """
+    encoder, decoder = setup.extra["encoder"], setup.extra["decoder"]
+    if question == "decode":
+        return decode(decoder, kwargs["codes"])
+    if question == "interpolate":
+        return interpolate(encoder, decoder, kwargs["x_from"], kwargs["x_to"])
+    raise ValueError(f"The autoencoder lab cannot answer {question!r}.")
+
+metrics = last_epoch_metrics("val_mse", "val_bce", "loss", "val_loss", "mse", "bce")

@@ -1,7 +1,5 @@
 """The autoencoder lab's own inputs, live views and "Compare the three"."""
 
-import os
-import tempfile
 
 import altair as alt
 import numpy as np
@@ -9,16 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from lab import charts
-from lab.labs.autoencoder.config import AutoencoderConfig
 from lab.config import format_value, parse_value, specs
-from lab.labs.autoencoder.setup import INTERPOLATION, decode, first_of_each, interpolate, plane_to_codes
+from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.labs.autoencoder.setup import INTERPOLATION, first_of_each, plane_to_codes
 from lab.registry import get_lab
-from lab.ui.live import compare_controls
+from lab.ui.compare import compare_controls
 
 TILE_PX = 72  # images are enlarged to about this many pixels per side, pixel by pixel
 GAP_PX = 4
 PLANE_PX = 440  # the decoded latent plane's width on the page
-VALUES_KEY = "ae_values"  # the page's latest settings, for "Compare the three"
 COMPARE_KEY = "ae_compare"
 VARIANTS = (
     ("linear + MSE", "linear", "mse"),
@@ -186,7 +183,6 @@ def inputs(values):
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     with left:
         values = {**values, "hidden_units": _widths_input(values)}
-    st.session_state[VALUES_KEY] = values
     try:
         config = AutoencoderConfig(**values)
     except ValueError:
@@ -212,21 +208,6 @@ def inputs(values):
 # ---- Live views -----------------------------------------------------------------------------
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _trained_parts(model_bytes):
-    """The encoder and decoder of a finished run's saved model."""
-    import keras
-
-    from models.autoencoder import decoder_of, encoder_of
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        with open(path, "wb") as f:
-            f.write(model_bytes)
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
-    return encoder_of(model), decoder_of(model)
-
-
 def _reconstructions(run, data, snap):
     shape = data.image_shape
     originals = data.x_val[snap["shown"]]
@@ -250,9 +231,9 @@ def _pick_keys(run, plane):
     return keys
 
 
-def _latent(run, data, snap, parts):
+def _latent(run, data, snap, job):
     plane = snap["plane"]
-    keys = _pick_keys(run, plane) if parts is not None else None
+    keys = _pick_keys(run, plane) if job is not None else None
     left, right = st.columns(2)
     with left:
         picked = [st.session_state[key] for key in keys] if keys else None
@@ -267,7 +248,7 @@ def _latent(run, data, snap, parts):
                  else "over the plane of the scatter's two main directions, every other direction at its average")
         st.caption(f"Images decoded from a grid of codes {where}, laid out like the scatter (up is up). "
                    "The decoder never saw most of these codes: this is what it imagines between the digits.")
-    if parts is None:
+    if job is None:
         st.caption(":material/touch_app: When the run ends you can pick a point in this plane and see what it decodes to.")
         return
     st.markdown("**Decode a point you pick** (the black cross in the scatter)")
@@ -276,33 +257,34 @@ def _latent(run, data, snap, parts):
     for key, axis, lo, hi in zip(keys, ("Horizontal", "Vertical"), plane["lo"], plane["hi"]):
         pad = 0.25 * (hi - lo)
         point.append(sliders.slider(f"{axis} coordinate", float(lo - pad), float(hi + pad), key=key))
-    pixels = decode(parts[1], plane_to_codes(plane, [point]))
+    pixels = job.ask("decode", codes=plane_to_codes(plane, [point]))
     image.image(image_grid(pixels, data.image_shape, 1), caption="decoded", output_format="PNG", width="stretch")
 
 
-def _interpolation(data, snap, parts):
+def _interpolation(data, snap, job):
     st.markdown("**Interpolation through the latent space**")
     a, b = INTERPOLATION
-    if parts is not None:
+    if job is not None:
         left, right, _ = st.columns([1, 1, 4])
         a = left.selectbox("From digit", range(10), index=a, key="ae_from")
         b = right.selectbox("To digit", range(10), index=b, key="ae_to")
     pair = first_of_each(data.y_val, (a, b))
-    strip = interpolate(*parts, *data.x_val[pair]) if parts is not None and len(pair) == 2 else snap.get("interpolation")
+    strip = (job.ask("interpolate", x_from=data.x_val[pair[0]], x_to=data.x_val[pair[1]])
+             if job is not None and len(pair) == 2 else snap.get("interpolation"))
     if strip is None or len(pair) < 2:
         return
     x_from, x_to = data.x_val[pair]
     t = np.linspace(0.0, 1.0, len(strip))[:, None]
     image_row(strip, data.image_shape, f"From a {a} to a {b} through the code: decoded from points on the straight line between their codes")
     image_row((1 - t) * x_from + t * x_to, data.image_shape, "The same two images simply cross-faded, pixel by pixel")
-    if parts is None:
+    if job is None:
         st.caption("Live: the first 0 and the first 1 of the validation images. Pick other digits when the run ends.")
 
 
-def draw(run, data):
+def draw(run, data, job):
     """The autoencoder's live views: reconstructions, MSE, latent space, decoded plane, interpolation."""
     snap = run.snapshot
-    parts = _trained_parts(run.model_bytes) if run.ended and run.model_bytes else None
+    trained = job if run.ended and job.ready else None  # the finished model answers the pickers
     left, right = st.columns([3, 2])
     with left:
         _reconstructions(run, data, snap)
@@ -310,8 +292,8 @@ def draw(run, data):
         if run.history:
             st.altair_chart(charts.metric_chart(run, "mse").properties(title="Mean squared pixel error"), width="stretch")
             st.caption("The same yardstick whatever the loss, so runs with different losses can be compared.")
-    _latent(run, data, snap, parts)
-    _interpolation(data, snap, parts)
+    _latent(run, data, snap, trained)
+    _interpolation(data, snap, trained)
 
 
 # ---- Compare the three ----------------------------------------------------------------------
@@ -362,7 +344,7 @@ def _compare_live(entries, done):
                 image_row(snap["reconstructions"], data.image_shape, f"{name} (epoch {snap['epoch']})")
 
 
-def compare_section():
+def sections(config):
     """ "Compare the three": linear + MSE, sigmoid + MSE and sigmoid + BCE on the same data and seed."""
     st.subheader("Compare the three")
     st.markdown(
@@ -370,10 +352,6 @@ def compare_section():
         "A **linear** last layer with **MSE** can output any value; a **sigmoid** keeps pixels between 0 and 1; "
         "**binary cross-entropy** treats each pixel as the probability of ink and punishes confident mistakes hard."
     )
-    try:
-        config = AutoencoderConfig(**st.session_state.get(VALUES_KEY, {}))
-    except (TypeError, ValueError):
-        config = None
     variants = None if config is None else [
         (name, config.replace(output_activation=activation, loss=loss)) for name, activation, loss in VARIANTS]
     settings = None if config is None else (

@@ -3,8 +3,8 @@
 import inspect
 import re
 
-from lab.labs.gan import data as data_gan
 from lab.codegen import assignments, notes
+from lab.labs.gan import data as data_gan
 from models import gan as gan_model
 from models.gan import gan_warnings
 

@@ -1,4 +1,4 @@
-"""Read a GAN's history and name how the game goes (CONTEXT.md, "GAN").
+"""Read a GAN's history and name how the game goes.
 
 A GAN's summed loss does not fall like a classifier's: the two networks fight, so
 the generic reading (lab.diagnosis) would call a healthy game "learning rate too

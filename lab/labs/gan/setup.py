@@ -2,10 +2,8 @@
 
 import numpy as np
 
-from lab.labs.gan.config import GANConfig
-from lab.labs.gan.data import load
 from lab.labs.gan.metrics import N_SAMPLES, mode_quality
-from lab.registry import LabSpec, Setup
+from lab.registry import Setup
 
 SHOWN_SAMPLES = 800  # generated points drawn on the chart (the metric uses all 2,500)
 SHOWN_REAL = 800
@@ -106,6 +104,8 @@ def build(config, data):
         snapshot=lambda m: snapshot(m, data, z, steps),
         extra={"z": z, "data": data},
         epoch_metrics=lambda m: epoch_quality(m, data, z),
+        live={"g_learning_rate": lambda value: setattr(model.g_optimizer, "learning_rate", value),
+              "d_learning_rate": lambda value: setattr(model.d_optimizer, "learning_rate", value)},
     )
 
 
@@ -154,15 +154,3 @@ def metrics(setup, run):
     out.update({k: quality[k] for k in ("modes_captured", "modes_total", "high_quality_fraction") if k in quality})
     out["samples"] = np.round(samples.astype("float64"), 5).tolist()
     return out
-
-
-LAB = LabSpec(
-    name="gan",
-    title="GAN",
-    summary="Two networks in a game: a generator learns to fool a discriminator, and you watch it find (or miss) every mode.",
-    page="pages/3_GAN.py",
-    config_cls=GANConfig,
-    load_data=lambda config, upload=None: load(config),
-    build=build,
-    metrics=metrics,
-)

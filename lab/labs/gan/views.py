@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.charts import downsample
+from lab.ui.layout import show_chart
 from lab.ui.widgets import preset_button
 
 LN2 = math.log(2)
@@ -37,49 +38,37 @@ DIGIT_SETTINGS = {"latent_dim": 32, "g_width": 256, "d_width": 256, "g_activatio
                   "label_smoothing": 0.2, "batch_size": 64, "epochs": 100}
 
 
-STEPS = (("gan_step_d", "One D step", "discriminator_step"), ("gan_step_g", "One G step", "generator_step"),
-         ("gan_step_epoch", "One epoch", "one_epoch"))
+STEPS = (("gan_step_d", "One D step", "d_step"), ("gan_step_g", "One G step", "g_step"),
+         ("gan_step_epoch", "One epoch", "epoch"))
 
 
 def inputs(values):
-    """The intro, a tip for the chosen data set and the step controls."""
+    """The intro and a tip for the chosen data set.
+
+    Returns:
+        `(values, None)`: the values unchanged (this lab takes no upload).
+    """
     st.markdown(INTRO)
     if values.get("dataset") in TIPS:
         st.caption(f":material/lightbulb: {TIPS[values['dataset']]}")
     if values.get("dataset") == "mnist5k" and any(values.get(k) != v for k, v in DIGIT_SETTINGS.items()):
         preset_button("gan", "Use the digit settings", DIGIT_SETTINGS, key="gan_digit_settings",
                       help=", ".join(f"{k} = {v}" for k, v in DIGIT_SETTINGS.items()))
-    _live_d_learning_rate(values)
-    step_controls()
     return values, None
-
-
-def _live_d_learning_rate(values):
-    """Applies a changed discriminator learning rate to a running GAN at once (the engine moves G's)."""
-    job = st.session_state.get("jobs", {}).get("gan")
-    if job is None or job.done or job.setup is None or "d_learning_rate" not in values:
-        return
-    optimizer = job.setup.model.d_optimizer
-    if abs(float(optimizer.learning_rate) - values["d_learning_rate"]) > 1e-6 * values["d_learning_rate"]:  # float32
-        optimizer.learning_rate = values["d_learning_rate"]
-        st.info(f"Discriminator learning rate changed to {values['d_learning_rate']:g}: it applies from the next step.")
 
 
 def _apply_step(job):
     """Carries out a step button clicked in the last rerun (before the views draw, so they show its result)."""
-    from lab.labs.gan import stepping as gan_stepping
-
     for key, _, action in STEPS:
         if st.session_state.get(key):
             log = st.session_state.setdefault("gan_step_log", [])
-            log.append({"run": job.run.label, **getattr(gan_stepping, action)(job)})
+            log.append({"run": job.run.label, **job.step(action)})
             del log[:-8]
 
 
-def step_controls():
-    """GAN Lab's step controls, acting on the latest run once it has ended (completed or stopped)."""
-    job = st.session_state.get("jobs", {}).get("gan")
-    ready = job is not None and job.done and job.setup is not None and job.run.status in ("completed", "stopped")
+def controls(job):
+    """GAN Lab's step controls, acting on the latest run through `job.step` once it has ended (completed or stopped)."""
+    ready = job is not None and job.steppable
     if ready:
         _apply_step(job)
     with st.container(border=True):
@@ -244,9 +233,7 @@ def _point_views(run, snap):
             a, b = st.columns(2)
             a.metric("Modes captured", f"{quality['modes_captured']} of {quality['modes_total']}")
             b.metric("High-quality samples", f"{quality['high_quality_fraction']:.1%}")
-            chart = modes_chart(run, quality["modes_total"])
-            if chart is not None:
-                st.altair_chart(chart, width="stretch")
+            show_chart(modes_chart(run, quality["modes_total"]))
             st.caption("A generated point is high quality when it lies within 3 standard deviations of its nearest mode; "
                        "a mode is captured when at least one high-quality point is nearest to it (VEEGAN, PacGAN).")
         else:
@@ -257,9 +244,7 @@ def _point_views(run, snap):
 
 
 def _spread_view(run):
-    chart = spread_chart(run)
-    if chart is not None:
-        st.altair_chart(chart, width="stretch")
+    if show_chart(spread_chart(run)):
         st.caption("The spread falls towards 0 when G collapses onto a few outputs, whatever the data.")
 
 
@@ -272,7 +257,7 @@ def _image_views(run, snap):
         _spread_view(run)
 
 
-def draw(run, data):
+def draw(run, data, job):
     """The GAN's live views."""
     snap = run.snapshot
     if "images" in snap:
@@ -281,20 +266,14 @@ def draw(run, data):
         _point_views(run, snap)
     left, right = st.columns(2)
     with left:
-        chart = losses_chart(run)
-        if chart is not None:
-            st.altair_chart(chart, width="stretch")
+        show_chart(losses_chart(run))
     with right:
-        chart = d_means_chart(run)
-        if chart is not None:
-            st.altair_chart(chart, width="stretch")
+        show_chart(d_means_chart(run))
     st.caption("The loss chart above shows `loss` = D loss + G loss. When D wins, D(real) → 1, D(G(z)) → 0 and "
                "G's loss climbs; at the ideal equilibrium both means sit at 0.5.")
     left, right = st.columns(2)
     with left:
-        chart = g_gradient_chart(run)
-        if chart is not None:
-            st.altair_chart(chart, width="stretch")
+        show_chart(g_gradient_chart(run))
     with right:
         st.caption("With `minimax` the generator minimises log(1 − D(G(z))). When D confidently rejects the fakes, "
                    "D(G(z)) ≈ 0 where that curve is flat, so G's gradient nearly vanishes and it learns slowly. "

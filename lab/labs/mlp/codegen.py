@@ -3,7 +3,7 @@
 import inspect
 import textwrap
 
-from lab.codegen import SPLIT, STRATIFIED_SPLIT, FLOAT32, assignments, keras_script, literal, notes, optimizer_code
+from lab.codegen import FLOAT32, SPLIT, STRATIFIED_SPLIT, assignments, keras_script, literal, notes, optimizer_code
 from lab.labs.mlp import data as lab_data
 from models.mlp import choose_head
 

@@ -42,7 +42,7 @@ class MLPConfig(BaseConfig):
     l2: float = param(0.0, "float", "L2 penalty on the weights (keeps weights small).", label="L2", min=0.0, max=0.1, step=0.0001)
     dropout: float = param(0.0, "float", "Share of hidden units switched off at random in each training step.", min=0.0, max=0.9, step=0.05)
     optimizer: str = param("adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(0.003, "float", "Step size of each update; it can be changed while training.", group="Training", min=1e-6, max=100.0, log=True)
+    learning_rate: float = param(0.003, "float", "Step size of each update; it can be changed while training.", group="Training", min=1e-6, max=100.0, log=True, live=True)
     batch_size: int = param(32, "int", "Samples per update; small batches give noisier steps.", group="Training", min=1, max=4096)
     epochs: int = param(40, "int", "Passes over the training data.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS")
     seed: int = param(0, "int", "Random seed for data, weights and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)

@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from lab.labs.mlp.config import TWO_D, MLPConfig
-from lab.labs.mlp.data import load
-from lab.registry import LabSpec, Setup, last_epoch_metrics
+from lab.labs.mlp.config import TWO_D
+from lab.registry import Setup, last_epoch_metrics
 
 GRID = 60
 CURVE_POINTS = 200
@@ -97,13 +96,4 @@ def snapshot(model, config, data, head, y_train):
     return views
 
 
-LAB = LabSpec(
-    name="mlp",
-    title="Multilayer perceptron",
-    summary="Layers, activations, losses and learning rates: watch a dense network carve a decision boundary.",
-    page="pages/1_MLP.py",
-    config_cls=MLPConfig,
-    load_data=lambda config, upload=None: load(config, upload),
-    build=build,
-    metrics=last_epoch_metrics("loss", "val_loss", "accuracy", "val_accuracy", "mse", "val_mse"),
-)
+metrics = last_epoch_metrics("loss", "val_loss", "accuracy", "val_accuracy", "mse", "val_mse")

@@ -89,7 +89,7 @@ def inputs(values):
     return values, upload
 
 
-def draw(run, data):
+def draw(run, data, job):
     """The MLP's live views: decision regions or fitted curve, metric, confusion matrix, gradients."""
     snap = run.snapshot
     history = run.history_frame()

@@ -2,11 +2,12 @@
 
 import inspect
 
-from lab.labs.pinn import data as data_pinn
 from lab.codegen import assignments, notes
-from lab.labs.pinn.config import STEPS_PER_EPOCH
+from lab.labs.pinn import data as data_pinn
 from lab.labs.pinn import reference as burgers
+from lab.labs.pinn.config import STEPS_PER_EPOCH
 from models import pinn as pinn_model
+from models import pinn_lbfgs
 
 HELPERS = (burgers.initial_condition, burgers.evaluation_grid, burgers.burgers_exact, burgers.heat_exact, data_pinn.unit_samples,
            data_pinn.grid_shape, data_pinn.to_domain, data_pinn.collocation_points,
@@ -47,7 +48,7 @@ def _settings(config):
 def script(config):
     """A standalone script that reproduces a PINN run of `config` (a `PINNConfig`)."""
     helpers = "\n\n".join(_source(f) for f in HELPERS)
-    lbfgs = _source(pinn_model.lbfgs)
+    lbfgs = _source(pinn_lbfgs.lbfgs)
     activation = ("def sin(x):\n    return keras.ops.sin(x)\n\n\nACTIVATION_FN = sin\n" if config.activation == "sin"
                   else "ACTIVATION_FN = ACTIVATION\n")
     warning_notes = notes(pinn_model.pinn_warnings(config))
@@ -69,7 +70,7 @@ import tensorflow as tf
 """
 
 {_settings(config)}
-{notes}
+{warning_notes}
 """
 ## The exact solution and the points
 

@@ -38,7 +38,7 @@ class PINNConfig(BaseConfig):
     activation: str = param("tanh", "choice", "The hidden layers' activation. The residual needs second derivatives: relu's is zero everywhere, so relu cannot feel u_xx.", group="Model", choices=ACTIVATIONS)
     weight_u: float = param(1.0, "float", "Weight of the data term (initial/boundary misfit, or the measurements) in the loss.", label="Data weight", group="Training", min=0.0, max=100.0, step=0.1)
     weight_f: float = param(1.0, "float", "Weight of the PDE residual term in the loss.", label="PDE weight", group="Training", min=0.0, max=100.0, step=0.1)
-    learning_rate: float = param(1e-3, "float", "Adam's step size; it can be changed while Adam trains.", group="Training", min=1e-5, max=0.1, log=True)
+    learning_rate: float = param(1e-3, "float", "Adam's step size; it can be changed while Adam trains.", group="Training", min=1e-5, max=0.1, log=True, live=True)
     steps: int = param(0, "int", "Adam steps, each on all the points (full batch); a multiple of 100. 0 (the default) goes straight to L-BFGS, which is faster here; Adam first shows how much slower a first-order method is.", label="Adam steps", group="Training", min=0, max=MAX_STEPS, step=STEPS_PER_EPOCH)
     lbfgs_iterations: int = param(4000, "int", "L-BFGS iterations after Adam (0: none). L-BFGS uses curvature and polishes the solution far beyond Adam; it stops earlier when it converges.", label="L-BFGS iterations", group="Training", min=0, max=MAX_LBFGS, step=STEPS_PER_EPOCH)
     dtype: str = param("float32", "choice", "Number precision of the network: float64 is slower, but lets L-BFGS go further.", label="Precision", group="Training", choices=DTYPES)

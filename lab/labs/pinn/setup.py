@@ -2,10 +2,9 @@
 
 import numpy as np
 
-from lab.labs.pinn.config import STEPS_PER_EPOCH, PINNConfig
-from lab.labs.pinn.data import load
+from lab.labs.pinn.config import STEPS_PER_EPOCH
 from lab.labs.pinn.reference import relative_l2
-from lab.registry import LabSpec, Setup
+from lab.registry import Setup
 
 VIEW_T = 2  # the heatmaps use every 2nd time of the published grid (50)...
 VIEW_X = 4  # ...and every 4th position (64)
@@ -102,15 +101,3 @@ def metrics(setup, run):
                    lambda1_error=abs(lambda1 - true1) / (abs(true1) or 1.0), lambda2_error=abs(lambda2 - true2) / true2)
     out["epochs_trained"] = len(run.history)
     return out
-
-
-LAB = LabSpec(
-    name="pinn",
-    title="PINN: Burgers' equation",
-    summary="A network that knows the physics: the PDE residual joins the loss; watch the shock form and the error against the exact solution fall, or learn the equation's coefficients from data.",
-    page="pages/4_PINN.py",
-    config_cls=PINNConfig,
-    load_data=lambda config, upload=None: load(config),
-    build=build,
-    metrics=metrics,
-)

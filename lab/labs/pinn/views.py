@@ -8,6 +8,7 @@ import streamlit as st
 from lab.charts import downsample
 from lab.config import defaults
 from lab.labs.pinn.config import STEPS_PER_EPOCH, PINNConfig
+from lab.ui.layout import show_chart
 from lab.ui.widgets import preset_button
 
 INTRO = (
@@ -196,7 +197,7 @@ def _metrics_row(snap, run):
         columns[4].metric("λ2", f"{snap['lambda2']:.6f}", f"{error2:+.2%} from {run.config.nu:.6f}", delta_color="off")
 
 
-def draw(run, data):
+def draw(run, data, job):
     """All live views of a PINN run, drawn from its latest snapshot and history."""
     snap = run.snapshot
     if "u_pred" not in snap:
@@ -216,9 +217,7 @@ def draw(run, data):
                 st.altair_chart(chart, width="stretch", height=CHART_HEIGHT + 60)
                 st.caption(caption)
     if inverse:
-        chart = lambda_chart(run)
-        if chart is not None:
-            st.altair_chart(chart, width="content")
+        if show_chart(lambda_chart(run), width="content"):
             st.caption("In the inverse problem λ1 and λ2 are weights like any other: the residual of "
                        "u_t + λ1·u·u_x − λ2·u_xx can only vanish on the measurements when they take their true values.")
     columns = st.columns(3)

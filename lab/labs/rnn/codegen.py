@@ -3,8 +3,8 @@
 import inspect
 import textwrap
 
-from lab.labs.rnn import data as seq
 from lab.codegen import assignments, keras_script, notes, optimizer_code
+from lab.labs.rnn import data as seq
 from lab.labs.rnn.setup import uses_lecture_weights
 from lab.labs.rnn.worked_example import LECTURE
 from models.rnn import rnn_warnings

@@ -25,7 +25,7 @@ class RNNConfig(BaseConfig):
     cell: str = param("lstm", "choice", "The recurrent cell: simple_rnn (one tanh layer), lstm (gated cell state) or gru (two gates, no separate cell state).", choices=CELLS)
     units: int = param(64, "int", "Size of the hidden state h_t.", label="Hidden units", min=1, max=256)
     optimizer: str = param("adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(3e-3, "float", "The step size; it can be changed while training.", group="Training", min=1e-5, max=1.0, log=True)
+    learning_rate: float = param(3e-3, "float", "The step size; it can be changed while training.", group="Training", min=1e-5, max=1.0, log=True, live=True)
     clipnorm: float = param(1.0, "float", "Gradient clipping: each weight's gradient is scaled down to at most this norm (0 switches clipping off).", label="Clip gradient norm", group="Training", min=0.0, max=100.0, step=0.5)
     batch_size: int = param(64, "int", "Sequences per update.", group="Training", min=1, max=2048)
     epochs: int = param(25, "int", "Passes over the training sequences.", group="Training", min=1, max=500, cap_env="LAB_MAX_EPOCHS")

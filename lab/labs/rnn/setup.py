@@ -2,10 +2,9 @@
 
 import numpy as np
 
-from lab.labs.rnn.config import RNNConfig
-from lab.labs.rnn.data import COPY_LENGTH, load
-from lab.registry import LabSpec, Setup
+from lab.labs.rnn.data import COPY_LENGTH
 from lab.labs.rnn.worked_example import LECTURE
+from lab.registry import Setup
 
 GRADIENT_SEQUENCES = 32  # sequences behind ∂loss/∂h_t in each snapshot
 SHOWN_POINTS = 300  # adding: predictions drawn against their targets
@@ -130,15 +129,3 @@ def metrics(setup, run):
         out["persistence_accuracy"] = data.extra["persistence_accuracy"]
     out["epochs_trained"] = len(run.history)
     return out
-
-
-LAB = LabSpec(
-    name="rnn",
-    title="RNN vs LSTM",
-    summary="A state carried through time: watch a vanilla RNN forget what an LSTM remembers, on weather and memory tasks.",
-    page="pages/5_RNN_LSTM.py",
-    config_cls=RNNConfig,
-    load_data=lambda config, upload=None: load(config),
-    build=build,
-    metrics=metrics,
-)

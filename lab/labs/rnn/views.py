@@ -1,14 +1,22 @@
 """The RNN lab's intro, step-through, live views, "Compare cells" and state dynamics."""
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import charts
+from lab.labs.rnn.charts import (
+    CELL_COLOURS,
+    CELL_NAMES,
+    METRIC_WORDS,
+    compare_chart,
+    dynamics_chart,
+    gates_chart,
+    gradient_chart,
+    metric_chart,
+    metric_of,
+    task_chart,
+)
 from lab.labs.rnn.config import CELLS, RNNConfig
-from lab.registry import get_lab
-from lab.ui.live import compare_controls
 from lab.labs.rnn.worked_example import (
     GATES,
     LECTURE,
@@ -18,11 +26,10 @@ from lab.labs.rnn.worked_example import (
     rnn_steps,
     state_dynamics,
 )
+from lab.registry import get_lab
+from lab.ui.compare import compare_controls
 
-VALUES_KEY = "rnn_values"  # the page's latest settings, for "Compare cells"
 COMPARE_KEY = "rnn_compare"
-CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
-CELL_COLOURS = ("#e6550d", "#3182bd", "#31a354")
 RADII = (0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5)
 INTRO = (
     "A recurrent network reads a sequence one step at a time and carries a **hidden state** h_t from step to "
@@ -58,17 +65,6 @@ TIPS = {
             "at 100 steps and 25 epochs the SimpleRNN 36%, the GRU 32% (still climbing) and the LSTM stays at "
             "chance, because its forget gate starts near sigmoid(1) ≈ 0.73 and must first learn to stay open.",
 }
-METRIC = {"adding": "mse", "temperature": "mae"}  # else accuracy
-METRIC_WORDS = {"mse": "validation MSE", "mae": "validation MAE (°F)", "accuracy": "validation accuracy"}
-
-
-def metric_of(task):
-    """The history metric a task is judged by: `mse`, `mae` or `accuracy`."""
-    return METRIC.get(task, "accuracy")
-
-
-def _first_upper(text):
-    return text[:1].upper() + text[1:]
 
 
 def _vector(v):
@@ -114,7 +110,6 @@ def inputs(values):
     """
     st.markdown(INTRO)
     st.caption(f":material/lightbulb: {TIPS[values['task']]}")
-    st.session_state[VALUES_KEY] = values
     _data_caption(values)
     with st.expander("Step through one cell: the lecture's worked example", expanded=values["task"] == "weather_toy"):
         step_through()
@@ -202,103 +197,7 @@ def step_through():
 # ---- Live views -----------------------------------------------------------------------------
 
 
-def _rule(value, text):
-    rules = pd.DataFrame({"y": [value], "text": [text]})
-    return [alt.Chart(rules).mark_rule(strokeDash=[5, 4], color="#636363").encode(y="y:Q"),
-            alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color="#636363").encode(y="y:Q", text="text:N")]
-
-
-def baseline_text(baseline):
-    value = baseline["value"]
-    return f"{baseline['name']}: {value:.1%}" if baseline["metric"] == "val_accuracy" else f"{baseline['name']}: {value:.4f}"
-
-
-def metric_chart(run, data):
-    """The task's metric per epoch (training and validation) with the baseline as a dashed line."""
-    metric = metric_of(run.config.task)
-    chart = charts.metric_chart(run, metric).properties(title="")
-    title = f"{_first_upper(METRIC_WORDS[metric])} against the baseline"
-    return alt.layer(chart, *_rule(data.baseline["value"], baseline_text(data.baseline))).properties(title=title, height=300)
-
-
-def gradient_frame(snapshots):
-    """`(step, norm, series)` rows of ‖∂loss/∂h_t‖ from `[(name, snapshot), ...]` (zeros dropped for the log axis)."""
-    parts = []
-    for name, snap in snapshots:
-        norms = np.asarray(snap.get("grad_h", []), dtype=float)
-        parts.append(pd.DataFrame({"step": np.arange(1, len(norms) + 1), "norm": norms, "series": name}))
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["step", "norm", "series"])
-    return frame[np.isfinite(frame["norm"].astype(float)) & (frame["norm"].astype(float) > 0)]
-
-
-def gradient_chart(snapshots, colours=None):
-    """‖∂loss/∂h_t‖ against t on a log axis: how much the loss still learns from each step."""
-    frame = gradient_frame(snapshots)
-    names = [name for name, _ in snapshots]
-    scale = alt.Scale(domain=names, range=list(colours)) if colours else alt.Scale(domain=names)
-    return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=10)).encode(
-        x=alt.X("step:Q", title="time step t", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("norm:Q", title="‖∂loss/∂h_t‖", scale=alt.Scale(type="log")),
-        color=alt.Color("series:N", title=None, scale=scale, legend=alt.Legend(orient="bottom")),
-        tooltip=["series:N", "step:Q", alt.Tooltip("norm:Q", format=".3g")],
-    ).properties(title="Gradient of the loss with respect to each hidden state", height=300)
-
-
-def gates_chart(gates):
-    """Mean input, forget and output gate and the cell-state norm along one sequence."""
-    steps = np.arange(1, len(gates["i"]) + 1)
-    frame = pd.DataFrame({"step": steps, "input gate i": gates["i"], "forget gate f": gates["f"], "output gate o": gates["o"]})
-    frame = frame.melt("step", var_name="gate", value_name="value")
-    lines = alt.Chart(frame).mark_line().encode(
-        x=alt.X("step:Q", title="time step t", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("value:Q", title="mean gate value", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("gate:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["gate:N", "step:Q", alt.Tooltip("value:Q", format=".3f")],
-    )
-    layers = [lines]
-    if gates.get("marked"):
-        marks = pd.DataFrame({"step": np.asarray(gates["marked"]) + 1})
-        layers.append(alt.Chart(marks).mark_rule(color="#636363", strokeDash=[3, 3]).encode(x="step:Q"))
-    return alt.layer(*layers).properties(title="LSTM gates along a validation sequence (mean over units)", height=300)
-
-
-def task_chart(run, data):
-    """The task's own picture: predictions, a forecast, a confusion matrix or per-symbol accuracy."""
-    view = run.snapshot["task"]
-    epoch = run.snapshot.get("epoch", 0)
-    if data.name == "adding":
-        frame = pd.DataFrame({"target": view["target"], "prediction": view["prediction"]})
-        dots = alt.Chart(frame).mark_circle(size=18, opacity=0.6).encode(
-            x=alt.X("target:Q", title="true sum", scale=alt.Scale(domain=[0, 2])),
-            y=alt.Y("prediction:Q", title="network's answer", scale=alt.Scale(domain=[-0.2, 2.2], clamp=True)))
-        line = alt.Chart(pd.DataFrame({"a": [0, 2]})).mark_line(color="#636363", strokeDash=[4, 3]).encode(x="a:Q", y="a:Q")
-        return alt.layer(line, dots).properties(title=f"Answers against the true sums (epoch {epoch})", height=300)
-    if data.name == "temperature":
-        frame = pd.DataFrame({"time": pd.to_datetime(view["time"]), "truth": view["truth"], "network": view["model"],
-                              "persistence": view["persistence"]}).melt("time", var_name="series", value_name="°F")
-        return alt.Chart(frame).mark_line().encode(
-            x=alt.X("time:T", title=None), y=alt.Y("°F:Q", scale=alt.Scale(zero=False)),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                            scale=alt.Scale(domain=["truth", "network", "persistence"], range=["#252525", "#3182bd", "#fd8d3c"])),
-            strokeDash=alt.condition(alt.datum.series == "persistence", alt.value([4, 3]), alt.value([1, 0])),
-            tooltip=["series:N", "time:T", alt.Tooltip("°F:Q", format=".1f")],
-        ).properties(title=f"Forecast of the first validation week (epoch {epoch})", height=300)
-    if data.name == "seattle_weather":
-        return charts.confusion_chart(view["confusion"], list(data.classes)).properties(title=f"Validation days: true against predicted (epoch {epoch})")
-    if data.name == "copy":
-        frame = pd.DataFrame({"symbol": np.arange(1, len(view["position_accuracy"]) + 1), "accuracy": view["position_accuracy"]})
-        bars = alt.Chart(frame).mark_bar(color="#3182bd").encode(
-            x=alt.X("symbol:O", title="remembered symbol (1 = first shown)"),
-            y=alt.Y("accuracy:Q", title="validation accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")))
-        return alt.layer(bars, *_rule(data.baseline["value"], "guessing")).properties(title=f"Recall of each symbol (epoch {epoch})", height=300)
-    frame = pd.DataFrame({"next day": list(SYMBOLS), "probability": view["probabilities"]})
-    return alt.Chart(frame).mark_bar(color="#3182bd").encode(
-        x=alt.X("next day:N", sort=list(SYMBOLS)), y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
-        tooltip=["next day:N", alt.Tooltip("probability:Q", format=".4f")],
-    ).properties(title=f"After {', '.join(view['question'])}, the network expects (epoch {epoch})", height=300)
-
-
-def draw(run, data):
+def draw(run, data, job):
     """The RNN lab's live views: the metric against its baseline, the task's picture, gradients, gates."""
     snap = run.snapshot
     left, right = st.columns(2)
@@ -327,24 +226,6 @@ def draw(run, data):
 
 
 # ---- Compare cells --------------------------------------------------------------------------
-
-
-def compare_chart(entries, data):
-    """The task's validation metric per epoch of each cell, with the baseline."""
-    metric = f"val_{metric_of(data.name)}"
-    parts = [run.history_frame()[["epoch", metric]].assign(cell=name) for name, run in entries
-             if run.history and metric in run.history[0]]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["epoch", metric, "cell"])
-    frame = frame[np.isfinite(frame[metric].astype(float))]
-    names = list(CELL_NAMES.values())
-    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
-        x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y(f"{metric}:Q", title=METRIC_WORDS[metric_of(data.name)], scale=alt.Scale(zero=False)),
-        color=alt.Color("cell:N", title=None, scale=alt.Scale(domain=names, range=list(CELL_COLOURS)), legend=alt.Legend(orient="bottom")),
-        tooltip=["cell:N", "epoch:Q", alt.Tooltip(f"{metric}:Q", format=".4f")],
-    )
-    return alt.layer(lines, *_rule(data.baseline["value"], baseline_text(data.baseline))).properties(
-        title=f"{_first_upper(METRIC_WORDS[metric_of(data.name)])} of the three cells", height=320)
 
 
 def beats(value, baseline, higher):
@@ -391,15 +272,11 @@ def _compare_live(entries, done):
                        "first steps, that cell cannot learn from them.")
 
 
-def compare_section():
+def compare_section(config):
     """ "Compare cells": SimpleRNN, LSTM and GRU on the same data and seed, curves overlaid."""
     st.subheader("Compare cells")
     st.markdown("The same task, data, seed and settings, trained three times with only the cell changed: "
                 "a SimpleRNN, an LSTM and a GRU.")
-    try:
-        config = RNNConfig(**st.session_state.get(VALUES_KEY, {}))
-    except (TypeError, ValueError):
-        config = None
     variants = None if config is None else [(CELL_NAMES[cell], config.replace(cell=cell)) for cell in CELLS]
     settings = None if config is None else (
         f"{config.task}, {config.units} units, {config.optimizer} at learning rate {config.learning_rate:g}, "
@@ -408,21 +285,6 @@ def compare_section():
 
 
 # ---- State dynamics -------------------------------------------------------------------------
-
-
-def dynamics_chart(dyn, radius, activation):
-    """‖h_t‖, ‖∂h_t/∂h_0‖ and radiusᵗ against t on a log axis."""
-    frame = pd.DataFrame({"t": dyn["t"], "‖h_t‖": dyn["h_norm"], "‖∂h_t/∂h_0‖": dyn["gradient_norm"], f"{radius:g}ᵗ": dyn["power"]})
-    frame = frame.melt("t", var_name="series", value_name="value")
-    frame = frame[(frame["value"] > 1e-30) & (frame["value"] < 1e30)]
-    return alt.Chart(frame).mark_line().encode(
-        x=alt.X("t:Q", title="time step t"),
-        y=alt.Y("value:Q", title="norm (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=["‖h_t‖", "‖∂h_t/∂h_0‖", f"{radius:g}ᵗ"], range=["#3182bd", "#e6550d", "#969696"])),
-        strokeDash=alt.condition(alt.datum.series == f"{radius:g}ᵗ", alt.value([4, 3]), alt.value([1, 0])),
-        tooltip=["series:N", "t:Q", alt.Tooltip("value:Q", format=".3g")],
-    ).properties(title=f"h_t = {activation}(W_hh·h_(t−1)), spectral radius {radius:g}", height=320)
 
 
 def dynamics_section():
@@ -444,3 +306,9 @@ def dynamics_section():
                "Below 1 the state and the gradient die out like radiusᵗ; above 1 ReLU blows up while tanh saturates, "
                "and a saturated tanh (or sigmoid, whose slope is at most 1/4) kills the gradient anyway. Gradient "
                "clipping caps the explosions; only gates (LSTM, GRU) cure the vanishing.")
+
+
+def sections(config):
+    """The sections under the lab: "Compare cells" (with the page's settings) and the state dynamics."""
+    compare_section(config)
+    dynamics_section()

@@ -1,0 +1,210 @@
+"""The Keras callbacks that stream a `fit` into a job's `Run`, each with one job.
+
+- `LiveSettings` applies the job's `set(field, value)` commands between batches.
+- `LossStream` records each batch's own loss and each epoch's history row.
+- `Guard` ends a run whose loss blew up, and obeys Stop and an abandoned page.
+- `LiveViews` takes the lab's snapshots and the live diagnosis, throttled.
+
+`live_callbacks(job, samples, batch_size)` returns them in the order they must run.
+"""
+
+import math
+import time
+
+import keras
+
+from lab import diagnosis
+
+SNAPSHOT_INTERVAL_S = 1.0
+DIAGNOSIS_INTERVAL_S = 0.5
+EXPLODE_FACTOR = 1e3  # a loss this many times its first value has blown up
+
+
+def diagnose_run(run, finished=False):
+    """Diagnoses a run's loss curve, partial (live) or finished."""
+    return diagnosis.diagnose_history(
+        list(run.history), list(run.batch_loss), epochs_planned=None if finished else run.epochs_planned
+    )
+
+
+def steps_per_epoch(samples, batch_size):
+    """Batches in one epoch of `samples` examples."""
+    return max(1, math.ceil(samples / batch_size))
+
+
+class LiveSettings(keras.callbacks.Callback):
+    """Applies the settings changed while training at the start of the next batch, and records each change.
+
+    Args:
+        job: the `TrainingJob`; its `take_settings()` hands over the pending changes.
+        live: `{field: apply}` from the lab's `Setup`.
+        steps: batches per epoch (a change's place is recorded in epochs).
+    """
+
+    def __init__(self, job, live, steps):
+        super().__init__()
+        self.job, self.live, self.steps = job, live, steps
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        for field, value in self.job.take_settings().items():
+            self.live[field](value)
+            self.job.run.lr_changes.append(
+                {"epoch": round(self._epoch + batch / self.steps, 4), "learning_rate": value, "field": field}
+            )
+
+
+class LossStream(keras.callbacks.Callback):
+    """Records each batch's own loss (Keras reports the epoch's running mean) and each epoch's history row.
+
+    Args:
+        run: the `Run` to fill.
+        samples: training examples per epoch.
+        batch_size: examples per batch.
+        epoch_metrics: `model -> dict` of the lab's extra numbers for each row, or None.
+        seconds_before: training seconds before this fit (a continued run), or None
+            to count from the run's start.
+    """
+
+    def __init__(self, run, samples, batch_size, epoch_metrics=None, seconds_before=None):
+        super().__init__()
+        self.run, self.samples, self.batch_size = run, samples, batch_size
+        self.steps = steps_per_epoch(samples, batch_size)
+        self.epoch_metrics = epoch_metrics
+        self.seconds_before = seconds_before
+        self._started = time.monotonic()
+        self._epoch = 0
+        self._prev_mean = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+        self._prev_mean = 0.0
+
+    def on_train_batch_end(self, batch, logs=None):
+        mean = float(logs["loss"])
+        seen = min(self.samples, (batch + 1) * self.batch_size)
+        before = batch * self.batch_size
+        own = (mean * seen - self._prev_mean * before) / (seen - before)  # undo the running mean
+        self._prev_mean = mean
+        self.run.batch_loss.append(own)
+        self.run.position = self._epoch + (batch + 1) / self.steps
+        self.run.batch_position.append(round(self.run.position, 4))
+
+    def on_epoch_end(self, epoch, logs=None):
+        row = {"epoch": epoch + 1}
+        row.update({k: float(v) for k, v in (logs or {}).items()})
+        if self.epoch_metrics:
+            row.update(self.epoch_metrics(self.model))
+        row["learning_rate"] = float(self.model.optimizer.learning_rate)
+        row["seconds"] = round(self._seconds(), 3)
+        self.run.history.append(row)
+
+    def _seconds(self):
+        if self.seconds_before is None:
+            return self.run.wall_seconds
+        return self.seconds_before + time.monotonic() - self._started
+
+
+class Guard(keras.callbacks.Callback):
+    """Stops the fit when the loss becomes NaN or explodes (status `diverged`), on Stop, or once the page is gone.
+
+    Runs after `LossStream`, whose batch loss it reads.
+    """
+
+    def __init__(self, job):
+        super().__init__()
+        self.job = job
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        mean, losses = float(logs["loss"]), self.job.run.batch_loss
+        own, first = losses[-1], losses[0]
+        if not math.isfinite(mean):
+            self._diverged(f"the training loss became {mean} in epoch {self._epoch + 1}")
+        elif first > 0 and own > EXPLODE_FACTOR * first:
+            self._diverged(
+                f"the training loss exploded to {own:.3g} in epoch {self._epoch + 1}, "
+                f"{own / first:,.0f} times its first value ({first:.3g})"
+            )
+        elif self.job.check_watched() or self.job.stop_requested:
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        row = self.job.run.history[-1]
+        bad = [k for k in ("loss", "val_loss") if k in row and not math.isfinite(row[k])]
+        if bad and not self.job.divergence:
+            what = "validation loss" if bad[0] == "val_loss" else "training loss"
+            self._diverged(f"the {what} became {row[bad[0]]} in epoch {epoch + 1}")
+
+    def _diverged(self, why):
+        self.job.diverged(why)
+        self.model.stop_training = True
+
+
+class LiveViews(keras.callbacks.Callback):
+    """Takes the lab's snapshot (at the start, about once a second, at the end) and the live diagnosis.
+
+    Args:
+        run: the `Run` to fill.
+        snapshot: `model -> dict` of the lab's live views, or None.
+        fresh: the fit starts the run (its first snapshot is the untrained model's).
+    """
+
+    def __init__(self, run, snapshot, fresh=True):
+        super().__init__()
+        self.run, self.snapshot, self.fresh = run, snapshot, fresh
+        self._last_snapshot = 0.0
+        self._last_diagnosis = 0.0
+
+    def on_train_begin(self, logs=None):
+        if self.snapshot and self.fresh:
+            self.take_snapshot()  # the untrained model: views show something at once
+            self.run.first_snapshot = self.run.snapshot
+            self.run.initial_loss = self.run.snapshot.get("loss")
+
+    def on_train_batch_end(self, batch, logs=None):
+        if time.monotonic() - self._last_diagnosis > DIAGNOSIS_INTERVAL_S:
+            self.diagnose()
+
+    def on_epoch_end(self, epoch, logs=None):
+        last = len(self.run.history) >= self.run.epochs_planned
+        if self.snapshot and (last or time.monotonic() - self._last_snapshot > SNAPSHOT_INTERVAL_S):
+            self.take_snapshot()
+        if time.monotonic() - self._last_diagnosis > DIAGNOSIS_INTERVAL_S:
+            self.diagnose()  # its cost grows with the batches seen: at most twice a second
+
+    def on_train_end(self, logs=None):
+        if self.snapshot and self.run.history and self.run.snapshot.get("epoch") != len(self.run.history):
+            self.take_snapshot()
+
+    def take_snapshot(self):
+        self.run.snapshot = {"epoch": len(self.run.history), **self.snapshot(self.model)}
+        self._last_snapshot = time.monotonic()
+
+    def diagnose(self):
+        self.run.diagnosis = diagnose_run(self.run)
+        self._last_diagnosis = time.monotonic()
+
+
+def live_callbacks(job, setup, fresh=True, seconds_before=None):
+    """The callbacks that stream one `fit` of `setup` into `job.run`, in the order they must run.
+
+    Args:
+        job: the `TrainingJob`.
+        setup: the lab's `Setup`.
+        fresh: the fit starts the run (False for a run continued by hand).
+        seconds_before: training seconds before a continued fit.
+    """
+    samples, steps = len(setup.x), steps_per_epoch(len(setup.x), setup.batch_size)
+    return [
+        LiveSettings(job, setup.live, steps),
+        LossStream(job.run, samples, setup.batch_size, setup.epoch_metrics, seconds_before),
+        Guard(job),
+        LiveViews(job.run, setup.snapshot, fresh),
+    ]

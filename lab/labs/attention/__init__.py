@@ -1,0 +1,19 @@
+"""The transformer attention lab: its descriptor (see `lab.registry`)."""
+
+from lab.labs.attention.config import AttentionConfig
+from lab.registry import LabSpec
+
+LAB = LabSpec(
+    name="attention",
+    title="Transformer attention",
+    icon=":material/center_focus_strong:",
+    order=6,
+    page="pages/6_Attention.py",
+    blurb=(
+        "A small transformer learns to reverse, shift and sort sequences and to write text; every head's "
+        'attention map is drawn while it forms.'
+    ),
+    summary="A small transformer learns to reverse, shift and sort sequences and to write text; every head's attention map is drawn while it forms.",
+    config_cls=AttentionConfig,
+    thumbnail="docs/thumbs/attention.png",
+)

@@ -1,0 +1,19 @@
+"""The autoencoder lab: its descriptor (see `lab.registry`)."""
+
+from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.registry import LabSpec
+
+LAB = LabSpec(
+    name="autoencoder",
+    title="Autoencoder",
+    icon=":material/compress:",
+    order=2,
+    page="pages/2_Autoencoder.py",
+    blurb=(
+        'Squeeze digits through a bottleneck and rebuild them: the last layer and the loss decide how '
+        'sharp the copies are; explore the latent space the network invents.'
+    ),
+    summary="Squeeze digits through a narrow code and back: the last layer and the loss decide how sharp the copies come out.",
+    config_cls=AutoencoderConfig,
+    thumbnail="docs/thumbs/autoencoder.png",
+)

@@ -1,0 +1,19 @@
+"""The multilayer-perceptron lab: its descriptor (see `lab.registry`)."""
+
+from lab.labs.mlp.config import MLPConfig
+from lab.registry import LabSpec
+
+LAB = LabSpec(
+    name="mlp",
+    title="Multilayer perceptron",
+    icon=":material/hub:",
+    order=1,
+    page="pages/1_MLP.py",
+    blurb=(
+        'Layers, activations, losses and learning rates: watch a dense network carve a decision boundary, '
+        'see gradients vanish in a deep sigmoid net and a too-large learning rate blow up.'
+    ),
+    summary="Layers, activations, losses and learning rates: watch a dense network carve a decision boundary.",
+    config_cls=MLPConfig,
+    thumbnail="docs/thumbs/mlp.png",
+)

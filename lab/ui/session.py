@@ -1,0 +1,42 @@
+"""What a browser session keeps: its runs and jobs per lab, and whether it is still connected."""
+
+import os
+
+import streamlit as st
+
+
+def lab_session(lab_name):
+    """This session's runs and active jobs of a lab (kept across reruns and page switches).
+
+    Returns:
+        `(runs, jobs)`: the lab's list of runs, and `{lab name: latest job}`.
+    """
+    runs = st.session_state.setdefault("runs", {}).setdefault(lab_name, [])
+    jobs = st.session_state.setdefault("jobs", {})
+    return runs, jobs
+
+
+def latest_job(lab_name):
+    """The latest job this session started in a lab, or None."""
+    return st.session_state.get("jobs", {}).get(lab_name)
+
+
+def hosted():
+    """The server runs in hosted mode (`LAB_HOSTED`): unexpected failures' details stay in its log."""
+    return os.environ.get("LAB_HOSTED", "") not in ("", "0", "false")
+
+
+def session_watcher():
+    """A callable that is True while this browser session is connected; None outside a server (AppTest).
+
+    Jobs started from a page use it to stop themselves once the page has been
+    closed for a while (`TrainingJob`, `LAB_ABANDON_S`).
+    """
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return None
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    return lambda: runtime.is_active_session(session_id)
