@@ -36,7 +36,7 @@ st.markdown(
 st.markdown(PATH)
 labs = available_labs()
 for start in range(0, len(labs), 3):
-    for column, spec in zip(st.columns(3), labs[start:start + 3]):
+    for column, spec in zip(st.columns(3), labs[start : start + 3]):
         with column.container(border=True):
             thumb = ROOT / spec.thumbnail
             if spec.thumbnail and thumb.is_file():
@@ -45,8 +45,10 @@ for start in range(0, len(labs), 3):
             st.caption(spec.blurb)
 with st.container(border=True):
     st.page_link(GALLERY, label="**Gallery of loss curves**", icon=":material/photo_library:")
-    st.caption("Real curves from every lab, good and bad: healthy, still learning, overfitting, a learning rate too "
-               "high or too low, divergence, a GAN's mode collapse, an RNN that cannot remember. Each comes with its "
-               "diagnosis, its cause and the fix beside it; open any of them in its lab and train it yourself.")
+    st.caption(
+        "Real curves from every lab, good and bad: healthy, still learning, overfitting, a learning rate too "
+        "high or too low, divergence, a GAN's mode collapse, an RNN that cannot remember. Each comes with its "
+        "diagnosis, its cause and the fix beside it; open any of them in its lab and train it yourself."
+    )
 with st.expander("Hyperparameter cheat sheet"):
     st.markdown(CHEAT_SHEET)

@@ -77,12 +77,23 @@ def free_port():
 
 def start_server(port, variant="stock"):
     """Starts a Streamlit server for the app; returns the `Popen`."""
-    options = ["run", "streamlit_app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.fileWatcherType", "none"]
+    options = [
+        "run",
+        "streamlit_app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+    ]
     module = ["-m", "streamlit"] if variant == "stock" else ["-m", "bench.streamlit_server", variant]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    return subprocess.Popen([sys.executable, *module, *options], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, *module, *options], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def wait_healthy(port, timeout=120):
@@ -167,7 +178,9 @@ def first_points(page, repeats):
         page.locator(STOP).click()
         wait_for(page, TRAIN_ENABLED)
         stop_wait.append(time.perf_counter() - start)
-        print(f"  click {n}: first point {first_point[-1]:.2f} s, Stop -> Train enabled {stop_wait[-1]:.2f} s", flush=True)
+        print(
+            f"  click {n}: first point {first_point[-1]:.2f} s, Stop -> Train enabled {stop_wait[-1]:.2f} s", flush=True
+        )
     return first_point, stop_wait
 
 
@@ -198,8 +211,13 @@ def headless_run():
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "run.json")
-        subprocess.run([sys.executable, "-m", "lab", "run", "mlp", "--quiet", "--json", out], env=env,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "lab", "run", "mlp", "--quiet", "--json", out],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         with open(out) as f:
             return json.load(f)["wall_seconds"]
 
@@ -226,8 +244,11 @@ def in_app(browser, repeats, runs, variant):
             out["server_cpu"].append(cpu_seconds(proc.pid) - server)
             out["browser_cpu"].append(cpu_seconds(os.getpid()) - browser_ - out["server_cpu"][-1])
             out["two"] += full_run([page, other])
-            print(f"  default run: headless {out['headless'][-1]:.2f} s, one session {out['alone'][-1]:.1f} s, "
-                  f"two sessions {out['two'][-2]:.1f} / {out['two'][-1]:.1f} s", flush=True)
+            print(
+                f"  default run: headless {out['headless'][-1]:.2f} s, one session {out['alone'][-1]:.1f} s, "
+                f"two sessions {out['two'][-2]:.1f} / {out['two'][-1]:.1f} s",
+                flush=True,
+            )
         return out
     finally:
         stop_server(proc)
@@ -255,11 +276,24 @@ def _row(words, values, extra=""):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.click_to_first_point", description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5, help="Train clicks in one session; the first is cold (default 5)")
-    parser.add_argument("--full-runs", type=int, default=3, help="interleaved whole default runs: headless, one session, two sessions (default 3; 0 skips)")
-    parser.add_argument("--cold-repeats", type=int, default=3, help="fresh servers per cold-start figure (default 3; 0 skips)")
-    parser.add_argument("--server", default="stock", choices=("stock", "streamlit-cleanup"),
-                        help="server variant (see bench.streamlit_server)")
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="Train clicks in one session; the first is cold (default 5)"
+    )
+    parser.add_argument(
+        "--full-runs",
+        type=int,
+        default=3,
+        help="interleaved whole default runs: headless, one session, two sessions (default 3; 0 skips)",
+    )
+    parser.add_argument(
+        "--cold-repeats", type=int, default=3, help="fresh servers per cold-start figure (default 3; 0 skips)"
+    )
+    parser.add_argument(
+        "--server",
+        default="stock",
+        choices=("stock", "streamlit-cleanup"),
+        help="server variant (see bench.streamlit_server)",
+    )
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
@@ -269,8 +303,10 @@ def main(argv=None):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         res = in_app(browser, args.repeats, args.full_runs, args.server)
-        cold = {path: [cold_start(browser, path, title, args.server) for _ in range(args.cold_repeats)]
-                for path, title in (("/", "Deep Learning Lab"), ("/MLP", "Multilayer perceptron"))}
+        cold = {
+            path: [cold_start(browser, path, title, args.server) for _ in range(args.cold_repeats)]
+            for path, title in (("/", "Deep Learning Lab"), ("/MLP", "Multilayer perceptron"))
+        }
         browser.close()
     print(f"\n{'figure (seconds, median)':52s} {'seconds':>8s} {'runs':>5s}")
     _row("click -> first point, cold (1st click)", res["first_point"][:1])

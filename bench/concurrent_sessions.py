@@ -52,8 +52,11 @@ def main():
                     expect(progress).to_contain_text(f"Run {round_number} · Completed", timeout=600_000)
                     assert f"seed={100 + i}" in page.url, page.url  # its own settings, nobody else's
                     assert page.locator("[data-testid='stException']").count() == 0
-                print(f"round {round_number}: {args.sessions} trainings in {time.monotonic() - start:.1f} s, "
-                      f"queue shown: {queued}, server RSS {rss_mb(server.proc.pid):.0f} MB", flush=True)
+                print(
+                    f"round {round_number}: {args.sessions} trainings in {time.monotonic() - start:.1f} s, "
+                    f"queue shown: {queued}, server RSS {rss_mb(server.proc.pid):.0f} MB",
+                    flush=True,
+                )
             browser.close()
     finally:
         server.stop()

@@ -92,7 +92,9 @@ def main(argv=None):
         dde.config.set_default_float("float64")
     grid_t, grid_x = evaluation_grid()
     tt, xx = np.meshgrid(grid_t, grid_x, indexing="ij")
-    inputs = np.stack([xx.ravel(), tt.ravel()], axis=1).astype("float64" if args.float64 else "float32")  # DeepXDE's order: (x, t)
+    inputs = np.stack([xx.ravel(), tt.ravel()], axis=1).astype(
+        "float64" if args.float64 else "float32"
+    )  # DeepXDE's order: (x, t)
     exact = exact_on_grid()
     checkpoints, off_clock = [], 0.0
     shown = dde.display.training_display

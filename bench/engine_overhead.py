@@ -39,7 +39,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 CONFIGS = {  # key: (label, MLPConfig overrides)
     "moons": ("moons default, 60 epochs", dict(epochs=60)),
-    "digits": ("digits 128x128, 30 epochs, batch 32", dict(dataset="digits", hidden_units=(128, 128), epochs=30, batch_size=32)),
+    "digits": (
+        "digits 128x128, 30 epochs, batch 32",
+        dict(dataset="digits", hidden_units=(128, 128), epochs=30, batch_size=32),
+    ),
 }
 GOAL = 1.05
 
@@ -86,8 +89,12 @@ def live_hooks():
     """`{callback class: method names}` of the engine's per-batch and per-epoch work."""
     from lab.callbacks import Guard, LiveSettings, LiveViews, LossStream
 
-    return {LiveSettings: ("on_train_batch_begin",), LossStream: ("on_train_batch_end", "on_epoch_end"),
-            Guard: ("on_train_batch_end",), LiveViews: ("take_snapshot", "diagnose")}
+    return {
+        LiveSettings: ("on_train_batch_begin",),
+        LossStream: ("on_train_batch_end", "on_epoch_end"),
+        Guard: ("on_train_batch_end",),
+        LiveViews: ("take_snapshot", "diagnose"),
+    }
 
 
 @contextlib.contextmanager
@@ -149,8 +156,13 @@ def plain_once(lab, config, data):
         setup = lab.build(config, data)
         start = time.perf_counter()
         setup.model.fit(
-            setup.x, setup.y, validation_data=setup.validation_data, batch_size=setup.batch_size,
-            epochs=config.epochs, shuffle=True, verbose=0,
+            setup.x,
+            setup.y,
+            validation_data=setup.validation_data,
+            batch_size=setup.batch_size,
+            epochs=config.epochs,
+            shuffle=True,
+            verbose=0,
         )
         result["seconds"] = time.perf_counter() - start
 
@@ -218,11 +230,15 @@ def main(argv=None):
         print(f"  {r['config']} (fit {r['hooked_fit_s']:.2f} s)")
         for name, (calls, seconds) in r["hooks"].items():
             per = 1000 * seconds / calls if calls else 0.0
-            print(f"    {name:34s} {calls:6d} calls {seconds:7.3f} s {per:8.3f} ms/call {100 * seconds / r['hooked_fit_s']:5.1f}% of fit")
+            print(
+                f"    {name:34s} {calls:6d} calls {seconds:7.3f} s {per:8.3f} ms/call {100 * seconds / r['hooked_fit_s']:5.1f}% of fit"
+            )
     worst = max(r["ratio"] for r in results)
     print(f"goal: ratio <= {GOAL}; worst ratio {worst:.3f} ({'met' if worst <= GOAL else 'not met'})")
-    print("ratio: median of per-pair engine/plain fit times. job wall s: the engine's run.wall_seconds "
-          "(build + fit + final snapshot, metrics, diagnosis, model save).")
+    print(
+        "ratio: median of per-pair engine/plain fit times. job wall s: the engine's run.wall_seconds "
+        "(build + fit + final snapshot, metrics, diagnosis, model save)."
+    )
     return results
 
 

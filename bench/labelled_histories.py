@@ -35,33 +35,81 @@ RUNS = [  # (id, lab, settings, true labels)
     # Memorising noise with Adam at batch 16: validation climbs, and the training loss spikes as it nears 0.
     *[(f"overfit-seed{s}", "mlp", {**OVERFIT, "seed": str(s)}, ["overfitting", "lr_too_high"]) for s in range(3)],
     ("overfit-tiny", "mlp", {**OVERFIT, "n_samples": "100", "epochs": "200"}, ["overfitting", "lr_too_high"]),
-    *[(f"sgd-lr3-seed{s}", "mlp", {"optimizer": "sgd", "learning_rate": "3", "seed": str(s)}, ["lr_too_high"]) for s in range(2)],
+    *[
+        (f"sgd-lr3-seed{s}", "mlp", {"optimizer": "sgd", "learning_rate": "3", "seed": str(s)}, ["lr_too_high"])
+        for s in range(2)
+    ],
     ("sgd-lr3-seed2", "mlp", {"optimizer": "sgd", "learning_rate": "3", "seed": "2"}, ["lr_too_high", "overfitting"]),
     ("adam-lr0.3", "mlp", {"learning_rate": "0.3"}, ["lr_too_high"]),
     ("momentum-lr1", "mlp", {"optimizer": "momentum", "learning_rate": "1"}, ["diverged"]),  # explodes at epoch 13
-    *[(f"sgd-lr50-seed{s}", "mlp", {"optimizer": "sgd", "learning_rate": "50", "epochs": "20", "seed": str(s)}, ["diverged"])
-      for s in range(2)],
+    *[
+        (
+            f"sgd-lr50-seed{s}",
+            "mlp",
+            {"optimizer": "sgd", "learning_rate": "50", "epochs": "20", "seed": str(s)},
+            ["diverged"],
+        )
+        for s in range(2)
+    ],
     ("momentum-lr30", "mlp", {"optimizer": "momentum", "learning_rate": "30", "epochs": "20"}, ["diverged"]),
-    ("sine-sgd-lr10", "mlp", {"dataset": "sine", "optimizer": "sgd", "learning_rate": "10", "epochs": "20"}, ["diverged"]),
-    *[(f"sgd-lr1e-4-seed{s}", "mlp", {"optimizer": "sgd", "learning_rate": "0.0001", "epochs": "30", "seed": str(s)},
-       ["lr_too_low"]) for s in range(3)],
+    (
+        "sine-sgd-lr10",
+        "mlp",
+        {"dataset": "sine", "optimizer": "sgd", "learning_rate": "10", "epochs": "20"},
+        ["diverged"],
+    ),
+    *[
+        (
+            f"sgd-lr1e-4-seed{s}",
+            "mlp",
+            {"optimizer": "sgd", "learning_rate": "0.0001", "epochs": "30", "seed": str(s)},
+            ["lr_too_low"],
+        )
+        for s in range(3)
+    ],
     ("sgd-lr1e-5", "mlp", {"optimizer": "sgd", "learning_rate": "0.00001", "epochs": "20"}, ["lr_too_low"]),
     ("adam-lr1e-6", "mlp", {"learning_rate": "0.000001", "epochs": "20"}, ["lr_too_low"]),
     ("dropout-seed0", "mlp", {"dropout": "0.5", "hidden_units": "64,64", "epochs": "60", "seed": "0"}, ["healthy"]),
-    *[(f"dropout-seed{s}", "mlp", {"dropout": "0.5", "hidden_units": "64,64", "epochs": "60", "seed": str(s)},
-       ["overfitting"]) for s in (1, 2)],  # validation creeps up from epoch 40
-    *[(f"sine-dropout-seed{s}", "mlp", {"dataset": "sine", "dropout": "0.3", "epochs": "60", "seed": str(s)},
-       ["healthy", "val_below_train"]) for s in range(3)],
+    *[
+        (
+            f"dropout-seed{s}",
+            "mlp",
+            {"dropout": "0.5", "hidden_units": "64,64", "epochs": "60", "seed": str(s)},
+            ["overfitting"],
+        )
+        for s in (1, 2)
+    ],  # validation creeps up from epoch 40
+    *[
+        (
+            f"sine-dropout-seed{s}",
+            "mlp",
+            {"dataset": "sine", "dropout": "0.3", "epochs": "60", "seed": str(s)},
+            ["healthy", "val_below_train"],
+        )
+        for s in range(3)
+    ],
     ("ae-defaults", "autoencoder", {"epochs": "30"}, ["still_learning"]),
     ("ae-adam", "autoencoder", {"optimizer": "adam", "learning_rate": "0.001", "epochs": "30"}, ["healthy"]),
-    ("ae-digits-lr-low", "autoencoder", {"dataset": "digits", "optimizer": "sgd", "learning_rate": "0.0001",
-                                         "epochs": "20"}, ["lr_too_low"]),
+    (
+        "ae-digits-lr-low",
+        "autoencoder",
+        {"dataset": "digits", "optimizer": "sgd", "learning_rate": "0.0001", "epochs": "20"},
+        ["lr_too_low"],
+    ),
     ("gan-default", "gan", {"epochs": "100"}, ["oscillation"]),  # D at 0.55/0.45, but the on-mode share swings 3-67%
-    ("gan-collapse", "gan", {"d_learning_rate": "0.002", "d_steps": "5", "epochs": "40"},
-     ["mode_collapse", "oscillation"]),  # one mode, and the blob hops: on-mode share 8-97%
+    (
+        "gan-collapse",
+        "gan",
+        {"d_learning_rate": "0.002", "d_steps": "5", "epochs": "40"},
+        ["mode_collapse", "oscillation"],
+    ),  # one mode, and the blob hops: on-mode share 8-97%
     ("gan-digits-2d-settings", "gan", {"dataset": "mnist5k", "epochs": "30"}, ["mode_collapse"]),  # spread 26%
-    ("gan-digits-d-wins", "gan", {"dataset": "mnist5k", "batch_size": "64", "g_width": "256", "d_width": "256",
-                                  "epochs": "30"}, ["discriminator_wins"]),
+    (
+        "gan-digits-d-wins",
+        "gan",
+        {"dataset": "mnist5k", "batch_size": "64", "g_width": "256", "d_width": "256", "epochs": "30"},
+        ["discriminator_wins"],
+    ),
     ("gan-one-latent", "gan", {"latent_dim": "1", "g_width": "16", "g_depth": "2", "epochs": "100"}, ["mode_collapse"]),
 ]
 
@@ -74,8 +122,14 @@ def rebuild(only=None):
         if only and run_id not in only and run_id in stored:
             continue
         run = train(lab, settings)
-        stored[run_id] = {"id": run_id, "lab": lab, "settings": settings, "labels": labels,
-                          "history": run.to_dict()["history"], "batch_loss": thin(run.batch_loss)}
+        stored[run_id] = {
+            "id": run_id,
+            "lab": lab,
+            "settings": settings,
+            "labels": labels,
+            "history": run.to_dict()["history"],
+            "batch_loss": thin(run.batch_loss),
+        }
         print(run_id, run.status, run.diagnosis.get("labels"), flush=True)
     SET.parent.mkdir(parents=True, exist_ok=True)
     ordered = [stored[run_id] for run_id, *_ in RUNS if run_id in stored]
@@ -121,8 +175,10 @@ def main():
     from lab.diagnosis_score import score
 
     result = score(records)
-    print(f"{result['runs']} runs: recall {result['recall']:.1%} of the true labels, "
-          f"{result['false_alarm_rate']:.2f} false labels per run ({len(result['false_alarms'])} in all)")
+    print(
+        f"{result['runs']} runs: recall {result['recall']:.1%} of the true labels, "
+        f"{result['false_alarm_rate']:.2f} false labels per run ({len(result['false_alarms'])} in all)"
+    )
     for label, (hit, total) in result["per_label"].items():
         print(f"  {label:20s} {hit}/{total}")
     print("missed:", result["misses"])

@@ -42,8 +42,15 @@ def main(argv=None):
             run = job.wait()
             times = {th: time_to(run.history, th) for th in THRESHOLDS}
             reached = "  ".join(f"t(≤{th:g})=" + ("never" if t is None else f"{t:.0f} s") for th, t in times.items())
-            extra = "".join(f"  {k}={run.metrics[k]:.5g}" for k in ("lambda1", "lambda2", "lambda1_error", "lambda2_error") if k in run.metrics)
-            print(f"{name} seed {seed}: {run.status} in {run.wall_seconds:.0f} s  rel_l2_error={run.metrics.get('rel_l2_error', float('nan')):.3g}  {reached}{extra}", flush=True)
+            extra = "".join(
+                f"  {k}={run.metrics[k]:.5g}"
+                for k in ("lambda1", "lambda2", "lambda1_error", "lambda2_error")
+                if k in run.metrics
+            )
+            print(
+                f"{name} seed {seed}: {run.status} in {run.wall_seconds:.0f} s  rel_l2_error={run.metrics.get('rel_l2_error', float('nan')):.3g}  {reached}{extra}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,12 @@ def time_to(points, threshold):
 def run_lab(seed):
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "run.json")
-        subprocess.run([sys.executable, "-m", "lab", "run", "pinn", "--set", f"seed={seed}", "--json", path, "--quiet"],
-                       check=True, stdout=subprocess.DEVNULL, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+        subprocess.run(
+            [sys.executable, "-m", "lab", "run", "pinn", "--set", f"seed={seed}", "--json", path, "--quiet"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        )
         with open(path) as f:
             run = json.load(f)
     points = [(row["seconds"], row["rel_l2_error"]) for row in run["history"] if "rel_l2_error" in row]
@@ -41,8 +45,9 @@ def run_lab(seed):
 
 def run_deepxde(python, backend, seed):
     env = {**os.environ, "DDE_BACKEND": backend, "PYTHONPATH": ".", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    out = subprocess.run([python, "bench/deepxde_burgers.py", "--seed", str(seed)], check=True, env=env,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [python, "bench/deepxde_burgers.py", "--seed", str(seed)], check=True, env=env, capture_output=True, text=True
+    ).stdout
     result = json.loads(out.strip().splitlines()[-1])
     points = [(seconds, error) for seconds, _, error in result["checkpoints"]]
     return points, result["final_rel_l2_error"], result["seconds"]
@@ -60,12 +65,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     results = {"lab": [], "DeepXDE": []}
     for seed in range(args.repeats):
-        for name, runner in (("lab", lambda seed=seed: run_lab(seed)), ("DeepXDE", lambda seed=seed: run_deepxde(args.deepxde_python, args.backend, seed))):
+        for name, runner in (
+            ("lab", lambda seed=seed: run_lab(seed)),
+            ("DeepXDE", lambda seed=seed: run_deepxde(args.deepxde_python, args.backend, seed)),
+        ):
             points, final, seconds = runner()
             times = [time_to(points, th) for th in THRESHOLDS]
             results[name].append((times, final, seconds))
-            print(f"seed {seed} {name:8s} t(≤1e-2)={cell(times[0])} s  t(≤1e-3)={cell(times[1])} s  "
-                  f"final {final:.2e} after {seconds:.0f} s", flush=True)
+            print(
+                f"seed {seed} {name:8s} t(≤1e-2)={cell(times[0])} s  t(≤1e-3)={cell(times[1])} s  "
+                f"final {final:.2e} after {seconds:.0f} s",
+                flush=True,
+            )
     print(f"\nmedians of {args.repeats} (DeepXDE backend {args.backend}):")
     print("| figure | lab | DeepXDE | DeepXDE / lab |\n|---|---|---|---|")
     for i, threshold in enumerate(THRESHOLDS):

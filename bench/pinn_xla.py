@@ -34,7 +34,13 @@ def lbfgs_ms(model, start, iterations, jit):
     """Milliseconds per L-BFGS iteration after the first 5 (each call traces and compiles anew)."""
     model.set_weights(start)
     ends = []
-    lbfgs(model, model.loss_terms, iterations, on_iteration=lambda *terms: ends.append(time.perf_counter()), jit_compile=jit)
+    lbfgs(
+        model,
+        model.loss_terms,
+        iterations,
+        on_iteration=lambda *terms: ends.append(time.perf_counter()),
+        jit_compile=jit,
+    )
     return (ends[-1] - ends[4]) / (len(ends) - 5) * 1000
 
 
@@ -80,7 +86,11 @@ def main(argv=None):
         setup = PINN_LAB.build(config, PINN_LAB.load_data(config))
         start = [np.array(w) for w in setup.model.get_weights()]
         print(name, flush=True)
-        compare("L-BFGS iteration", lambda jit, setup=setup, start=start: lbfgs_ms(setup.model, start, args.iterations, jit), args.repeats)
+        compare(
+            "L-BFGS iteration",
+            lambda jit, setup=setup, start=start: lbfgs_ms(setup.model, start, args.iterations, jit),
+            args.repeats,
+        )
         compare("Adam step", lambda jit, setup=setup, start=start: adam_ms(setup, start, 100, jit), args.repeats)
     if args.runs:
         print("whole default runs (seconds to 1e-2 / in all):", flush=True)
@@ -88,7 +98,10 @@ def main(argv=None):
         for _ in range(args.runs):
             for jit in (False, True):
                 results[jit].append(whole_run(jit))
-                print(f"  XLA {'on ' if jit else 'off'}: {results[jit][-1][0]:.1f} / {results[jit][-1][1]:.1f}", flush=True)
+                print(
+                    f"  XLA {'on ' if jit else 'off'}: {results[jit][-1][0]:.1f} / {results[jit][-1][1]:.1f}",
+                    flush=True,
+                )
         for jit in (False, True):
             to_target, total = (statistics.median(r[i] for r in results[jit]) for i in (0, 1))
             print(f"  median, XLA {'on ' if jit else 'off'}: {to_target:.1f} s to 1e-2, {total:.1f} s in all")

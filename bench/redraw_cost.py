@@ -63,7 +63,9 @@ def view_charts(run, data):
     if len(run.history):
         out.append(charts.metric_chart(run, "accuracy" if "accuracy" in run.history[-1] else "mse"))
     if "gradients" in snap:
-        out.append(charts.gradient_chart(snap["gradients"], getattr(run, "first_snapshot", {}).get("gradients"), snap["epoch"]))
+        out.append(
+            charts.gradient_chart(snap["gradients"], getattr(run, "first_snapshot", {}).get("gradients"), snap["epoch"])
+        )
     if "confusion" in snap:
         out.append(charts.confusion_chart(snap["confusion"], data.class_names))
     return out
@@ -132,7 +134,9 @@ def train(lab, config, data, variant):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.redraw_cost", description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5, help="timings per chart and interleaved training pairs (default 5)")
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="timings per chart and interleaved training pairs (default 5)"
+    )
     args = parser.parse_args(argv)
     from lab.registry import get_lab
     from lab.training import TrainingJob
@@ -142,8 +146,10 @@ def main(argv=None):
     config = lab.config_cls()
     data = lab.load_data(config)
     run = TrainingJob(lab, config, data).start().wait()
-    print(f"MLP defaults ({config.dataset}, {config.epochs} epochs): {len(run.batch_loss)} batches, "
-          f"redraws every {live.LOSS_REDRAW_S} s (loss) and {live.VIEWS_REDRAW_S} s (views)\n")
+    print(
+        f"MLP defaults ({config.dataset}, {config.epochs} epochs): {len(run.batch_loss)} batches, "
+        f"redraws every {live.LOSS_REDRAW_S} s (loss) and {live.VIEWS_REDRAW_S} s (views)\n"
+    )
     print(f"{'fragment':10s} {'build ms':>9s} {'convert ms':>11s} {'total ms':>9s} {'share of one core':>18s}")
     load = 0.0
     for name, fn, period in (("loss", loss_charts, live.LOSS_REDRAW_S), ("views", view_charts, live.VIEWS_REDRAW_S)):
@@ -152,8 +158,12 @@ def main(argv=None):
         build = statistics.median(t[0] for t in times)
         conv = statistics.median(t[1] for t in times)
         load += (build + conv) / period
-        print(f"{name:10s} {1000 * build:9.1f} {1000 * conv:11.1f} {1000 * (build + conv):9.1f} {100 * (build + conv) / period:17.1f}%")
-    print(f"{'both':10s} {'':9s} {'':11s} {'':9s} {100 * load:17.1f}%   (charts of the finished run: the end of training)")
+        print(
+            f"{name:10s} {1000 * build:9.1f} {1000 * conv:11.1f} {1000 * (build + conv):9.1f} {100 * (build + conv) / period:17.1f}%"
+        )
+    print(
+        f"{'both':10s} {'':9s} {'':11s} {'':9s} {100 * load:17.1f}%   (charts of the finished run: the end of training)"
+    )
 
     for variant in VARIANTS:  # warm-up
         train(lab, config, data, variant)
@@ -171,8 +181,10 @@ def main(argv=None):
     for variant, values in seconds.items():
         ratio = statistics.median(v / a for v, a in zip(values, alone))
         drew = f"(the viewer drew for {statistics.median(busy[variant]):.2f} s of it)" if VARIANTS[variant] else ""
-        print(f"  {variant:25s} {statistics.median(values):6.2f} s   x{ratio:.2f}   "
-              f"CPU {statistics.median(cpu[variant]):5.2f} s   {drew}")
+        print(
+            f"  {variant:25s} {statistics.median(values):6.2f} s   x{ratio:.2f}   "
+            f"CPU {statistics.median(cpu[variant]):5.2f} s   {drew}"
+        )
 
 
 if __name__ == "__main__":

@@ -59,8 +59,11 @@ def main():
                 exceptions += train(first, number)
                 completed += 1
                 if number % 10 == 0:
-                    print(f"  one session, {number} trainings: RSS {rss_mb(pid):.0f} MB "
-                          f"({time.monotonic() - began:.0f} s)", flush=True)
+                    print(
+                        f"  one session, {number} trainings: RSS {rss_mb(pid):.0f} MB "
+                        f"({time.monotonic() - began:.0f} s)",
+                        flush=True,
+                    )
             one_rss = rss_mb(pid)
             per_session = -(-args.runs // args.sessions)
             done = 0
@@ -76,9 +79,11 @@ def main():
             end_rss = rss_mb(pid)
             kept = first.locator(PROGRESS).first.inner_text()
             print(f"trainings completed: {completed} of {2 * args.runs}; pages with an exception: {exceptions}")
-            print(f"RSS: {start_rss:.0f} MB at start, {one_rss:.0f} MB after {args.runs} in one session "
-                  f"({(one_rss - start_rss) / args.runs:.1f} MB per training), {end_rss:.0f} MB after "
-                  f"{args.runs} more across {args.sessions} sessions ({(end_rss - one_rss) / args.runs:.1f} MB per training)")
+            print(
+                f"RSS: {start_rss:.0f} MB at start, {one_rss:.0f} MB after {args.runs} in one session "
+                f"({(one_rss - start_rss) / args.runs:.1f} MB per training), {end_rss:.0f} MB after "
+                f"{args.runs} more across {args.sessions} sessions ({(end_rss - one_rss) / args.runs:.1f} MB per training)"
+            )
             print(f"the first session, still open, shows: {kept!r}")
             browser.close()
     finally:

@@ -60,9 +60,17 @@ def loss_frame(run, smoothing=0.6, show_batches=True):
         parts.append(downsample(smooth).assign(series="training, smoothed"))
     history = run.history_frame()
     if len(history):
-        parts.append(downsample(history[["epoch", "loss"]].rename(columns={"loss": "value"})).assign(series="training, epoch mean"))
+        parts.append(
+            downsample(history[["epoch", "loss"]].rename(columns={"loss": "value"})).assign(
+                series="training, epoch mean"
+            )
+        )
         if "val_loss" in history:
-            parts.append(downsample(history[["epoch", "val_loss"]].rename(columns={"val_loss": "value"})).assign(series="validation"))
+            parts.append(
+                downsample(history[["epoch", "val_loss"]].rename(columns={"val_loss": "value"})).assign(
+                    series="validation"
+                )
+            )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["epoch", "value", "series"])
 
 
@@ -108,7 +116,9 @@ def loss_chart(run, earlier=(), log_scale=False, smoothing=0.6, show_batches=Tru
     frame = _finite(loss_frame(run, smoothing, show_batches), log_scale)
     shown = [k for k in SERIES if k in set(frame["series"])]  # no legend entry for a series a lab lacks
     color = alt.Color(
-        "series:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
+        "series:N",
+        title=None,
+        legend=alt.Legend(orient="bottom", columns=2),
         scale=alt.Scale(domain=shown, range=[SERIES[k] for k in shown]),
     )
     tooltip = ["series:N", alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("value:Q", format=".4g")]
@@ -116,11 +126,17 @@ def loss_chart(run, earlier=(), log_scale=False, smoothing=0.6, show_batches=Tru
     old = _earlier_frame(earlier, current=run)
     if old is not None and len(old := _finite(old, log_scale)):
         layers.append(
-            alt.Chart(old).mark_line(opacity=0.55, strokeWidth=1.3).encode(
-                x=x, y=y,
-                color=alt.Color("run:N", title="earlier runs (settings that differ from this run)",
-                                scale=alt.Scale(range=["#636363", "#9e9e9e", "#252525", "#c4c4c4"]),
-                                legend=alt.Legend(orient="bottom", columns=1, labelLimit=600)),
+            alt.Chart(old)
+            .mark_line(opacity=0.55, strokeWidth=1.3)
+            .encode(
+                x=x,
+                y=y,
+                color=alt.Color(
+                    "run:N",
+                    title="earlier runs (settings that differ from this run)",
+                    scale=alt.Scale(range=["#636363", "#9e9e9e", "#252525", "#c4c4c4"]),
+                    legend=alt.Legend(orient="bottom", columns=1, labelLimit=600),
+                ),
                 strokeDash=alt.StrokeDash("kind:N", title=None, legend=alt.Legend(orient="bottom")),
                 tooltip=["run:N", "kind:N", alt.Tooltip("epoch:Q"), alt.Tooltip("value:Q", format=".4g")],
             )
@@ -128,19 +144,36 @@ def loss_chart(run, earlier=(), log_scale=False, smoothing=0.6, show_batches=Tru
     lines = frame[frame["series"] != "training, epoch mean"]
     current = alt.layer(  # one colour legend for this run's series, apart from the earlier runs' legend
         alt.Chart(lines).mark_line(strokeWidth=1.5, clip=True).encode(x=x, y=y, color=color, tooltip=tooltip),
-        alt.Chart(frame[frame["series"] == "training, epoch mean"]).mark_circle(size=22).encode(x=x, y=y, color=color, tooltip=tooltip),
+        alt.Chart(frame[frame["series"] == "training, epoch mean"])
+        .mark_circle(size=22)
+        .encode(x=x, y=y, color=color, tooltip=tooltip),
     )
     layers.append(current)
     if run.lr_changes:
         changes = pd.DataFrame(run.lr_changes).assign(text=lambda d: "lr → " + d["learning_rate"].map("{:g}".format))
-        rule = alt.Chart(changes).mark_rule(color="#6a51a3", strokeDash=[4, 3]).encode(
-            x="epoch:Q", tooltip=[alt.Tooltip("epoch:Q", title="changed at epoch"), alt.Tooltip("learning_rate:Q", title="new learning rate")]
+        rule = (
+            alt.Chart(changes)
+            .mark_rule(color="#6a51a3", strokeDash=[4, 3])
+            .encode(
+                x="epoch:Q",
+                tooltip=[
+                    alt.Tooltip("epoch:Q", title="changed at epoch"),
+                    alt.Tooltip("learning_rate:Q", title="new learning rate"),
+                ],
+            )
         )
-        label = alt.Chart(changes).mark_text(align="left", dx=3, dy=-4, color="#6a51a3", fontSize=11).encode(
-            x="epoch:Q", y=alt.value(8), text="text:N"
+        label = (
+            alt.Chart(changes)
+            .mark_text(align="left", dx=3, dy=-4, color="#6a51a3", fontSize=11)
+            .encode(x="epoch:Q", y=alt.value(8), text="text:N")
         )
         layers += [rule, label]
-    return alt.layer(*layers).resolve_scale(color="independent").properties(title=title, height=320).interactive(bind_y=False)
+    return (
+        alt.layer(*layers)
+        .resolve_scale(color="independent")
+        .properties(title=title, height=320)
+        .interactive(bind_y=False)
+    )
 
 
 def metric_chart(run, metric):
@@ -156,7 +189,12 @@ def metric_chart(run, metric):
         .encode(
             x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False)),
-            color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["training", "validation"], range=["#08306b", "#f16913"]), legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=["training", "validation"], range=["#08306b", "#f16913"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4g")],
         )
         .properties(title=metric.capitalize(), height=320)
@@ -176,26 +214,52 @@ def boundary_chart(boundary, x, y, class_names):
     step1 = (grid["x1"].max() - grid["x1"].min()) / (size - 1)
     step2 = (grid["x2"].max() - grid["x2"].min()) / (size - 1)
     grid = grid.assign(x1b=grid["x1"] + step1, x2b=grid["x2"] + step2, cls=grid["cls"].map(lambda c: class_names[c]))
-    palette = ["#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363", "#e7ba52", "#d6616b", "#8ca252", "#7b4173", "#17becf"]
+    palette = [
+        "#3182bd",
+        "#e6550d",
+        "#31a354",
+        "#756bb1",
+        "#636363",
+        "#e7ba52",
+        "#d6616b",
+        "#8ca252",
+        "#7b4173",
+        "#17becf",
+    ]
     color_scale = alt.Scale(domain=list(class_names), range=palette[: len(class_names)])
     x_enc = alt.X("x1:Q", title="x1", scale=alt.Scale(domain=[grid["x1"].min(), grid["x1b"].max()], nice=False))
     y_enc = alt.Y("x2:Q", title="x2", scale=alt.Scale(domain=[grid["x2"].min(), grid["x2b"].max()], nice=False))
-    regions = alt.Chart(grid).mark_rect().encode(
-        x=x_enc, x2="x1b:Q", y=y_enc, y2="x2b:Q",
-        color=alt.Color("cls:N", title="class", scale=color_scale),
-        opacity=alt.Opacity("p:Q", scale=alt.Scale(domain=[1 / len(class_names), 1], range=[0.05, 0.5]), legend=None),
-        tooltip=[alt.Tooltip("cls:N", title="predicted"), alt.Tooltip("p:Q", title="probability", format=".2f")],
+    regions = (
+        alt.Chart(grid)
+        .mark_rect()
+        .encode(
+            x=x_enc,
+            x2="x1b:Q",
+            y=y_enc,
+            y2="x2b:Q",
+            color=alt.Color("cls:N", title="class", scale=color_scale),
+            opacity=alt.Opacity(
+                "p:Q", scale=alt.Scale(domain=[1 / len(class_names), 1], range=[0.05, 0.5]), legend=None
+            ),
+            tooltip=[alt.Tooltip("cls:N", title="predicted"), alt.Tooltip("p:Q", title="probability", format=".2f")],
+        )
     )
     points = pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "cls": [class_names[c] for c in y]})
-    dots = alt.Chart(downsample(points, 1500)).mark_circle(size=22, opacity=0.9, stroke="white", strokeWidth=0.4).encode(
-        x="x1:Q", y="x2:Q", color=alt.Color("cls:N", scale=color_scale), tooltip=["cls:N"]
+    dots = (
+        alt.Chart(downsample(points, 1500))
+        .mark_circle(size=22, opacity=0.9, stroke="white", strokeWidth=0.4)
+        .encode(x="x1:Q", y="x2:Q", color=alt.Color("cls:N", scale=color_scale), tooltip=["cls:N"])
     )
     return alt.layer(regions, dots).properties(title="Decision regions (shade = confidence)", height=360)
 
 
 def curve_chart(curve, x, y):
     """The fitted curve over the (1-D) data."""
-    points = alt.Chart(pd.DataFrame({"x": x[:, 0], "y": y})).mark_circle(size=14, color="#9ecae1").encode(x="x:Q", y=alt.Y("y:Q", title="y (standardised)"))
+    points = (
+        alt.Chart(pd.DataFrame({"x": x[:, 0], "y": y}))
+        .mark_circle(size=14, color="#9ecae1")
+        .encode(x="x:Q", y=alt.Y("y:Q", title="y (standardised)"))
+    )
     line = alt.Chart(pd.DataFrame(curve)).mark_line(color="#e6550d", strokeWidth=2.5).encode(x="x:Q", y="y:Q")
     return alt.layer(points, line).properties(title="The network's curve (orange) over the data", height=360)
 
@@ -204,14 +268,23 @@ def confusion_chart(matrix, class_names):
     """The confusion matrix on the validation data, counts written in the cells."""
     n = len(class_names)
     frame = pd.DataFrame(
-        [{"true": class_names[i], "predicted": class_names[j], "count": matrix[i][j]} for i in range(n) for j in range(n)]
+        [
+            {"true": class_names[i], "predicted": class_names[j], "count": matrix[i][j]}
+            for i in range(n)
+            for j in range(n)
+        ]
     )
     base = alt.Chart(frame).encode(
         x=alt.X("predicted:N", sort=list(class_names), title="predicted class", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("true:N", sort=list(class_names), title="true class"),
     )
-    cells = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None), tooltip=["true", "predicted", "count"])
-    text = base.mark_text(fontSize=11).encode(text="count:Q", color=alt.condition(alt.datum.count > frame["count"].max() / 2, alt.value("white"), alt.value("black")))
+    cells = base.mark_rect().encode(
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None), tooltip=["true", "predicted", "count"]
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text="count:Q",
+        color=alt.condition(alt.datum.count > frame["count"].max() / 2, alt.value("white"), alt.value("black")),
+    )
     return alt.layer(cells, text).properties(title="Confusion matrix (validation)", height=max(200, 28 * n))
 
 
@@ -236,8 +309,12 @@ def gradient_chart(gradients, initial=None, epoch=None):
         .encode(
             x=alt.X("layer:N", sort=order, title="layer (input side → output)", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("mean_abs_gradient:Q", scale=alt.Scale(type="log"), title="mean |dLoss/dW| (log scale)"),
-            color=alt.Color("when:N", title=None, scale=alt.Scale(domain=["before training", now], range=["#bcbddc", "#54278f"])),
-            strokeDash=alt.StrokeDash("when:N", scale=alt.Scale(domain=["before training", now], range=[[4, 3], [1, 0]]), legend=None),
+            color=alt.Color(
+                "when:N", title=None, scale=alt.Scale(domain=["before training", now], range=["#bcbddc", "#54278f"])
+            ),
+            strokeDash=alt.StrokeDash(
+                "when:N", scale=alt.Scale(domain=["before training", now], range=[[4, 3], [1, 0]]), legend=None
+            ),
             tooltip=["when", "layer", alt.Tooltip("mean_abs_gradient:Q", format=".3g")],
         )
         .properties(title="Gradient size per layer", height=320)

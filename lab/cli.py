@@ -145,9 +145,11 @@ def cmd_gallery(args):
         found = gallery.diagnosis(stored["run"])["labels"]
         fixed = gallery.diagnosis(stored["fix"])["labels"]
         mark = "ok " if entry.label in found else "MISSING"
-        print(f"{entry.id:28s} {mark} wants {entry.label:18s} found {', '.join(found) or 'none':32s} "
-              f"fix: {', '.join(fixed) or 'none'}  ({stored['run']['wall_seconds']} s + {stored['fix']['wall_seconds']} s)",
-              flush=True)
+        print(
+            f"{entry.id:28s} {mark} wants {entry.label:18s} found {', '.join(found) or 'none':32s} "
+            f"fix: {', '.join(fixed) or 'none'}  ({stored['run']['wall_seconds']} s + {stored['fix']['wall_seconds']} s)",
+            flush=True,
+        )
     return EXIT_OK if not missing else EXIT_FAILED
 
 

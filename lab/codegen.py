@@ -15,6 +15,7 @@ SPLIT = "x_train, x_val, y_train, y_val = train_test_split(\n    x, y, test_size
 STRATIFIED_SPLIT = "# Stratifying keeps each class's share the same in both parts.\n" + SPLIT.format(", stratify=y")
 FLOAT32 = '# Keras computes in float32.\nx_train, x_val = x_train.astype("float32"), x_val.astype("float32")\n'
 
+
 def literal(value):
     """Python source of a value, strings in double quotes (floats round-trip exactly)."""
     return json.dumps(value) if isinstance(value, (str, list)) else repr(value)
@@ -50,7 +51,9 @@ def keras_script(title, lab, imports, settings, data, seeded, model, fit_data):
         model: code that builds and compiles `model`.
         fit_data: the data arguments of `model.fit`.
     """
-    why_seed = textwrap.fill(f"Seeding here, just before the model is built, fixes {seeded}; the lab seeds at the same point.", 80)
+    why_seed = textwrap.fill(
+        f"Seeding here, just before the model is built, fixes {seeded}; the lab seeds at the same point.", 80
+    )
     return f'''"""
 Title: {title}
 Description: A run of Deep Learning Lab's {lab} lab as plain Keras: same data, model and seed.

@@ -151,9 +151,7 @@ def _check_number(name, spec, value):
     upper = spec.upper()
     if spec.min is not None and value < spec.min or upper is not None and value > upper:
         capped = " on this server" if upper != spec.max else ""
-        raise ValueError(
-            f"{name} must be between {_fmt(spec.min)} and {_fmt(upper)}{capped}; got {_fmt(value)}."
-        )
+        raise ValueError(f"{name} must be between {_fmt(spec.min)} and {_fmt(upper)}{capped}; got {_fmt(value)}.")
 
 
 def _fmt(x):
@@ -183,9 +181,7 @@ def check_field(name, spec, value):
             if spec.kind == "int_list":
                 _check_number(f"each item of {name}", dataclasses.replace(spec, kind="int"), item)
             elif item not in spec.choices:
-                raise ValueError(
-                    f"each item of {name} must be one of {', '.join(spec.choices)}; got {item!r}."
-                )
+                raise ValueError(f"each item of {name} must be one of {', '.join(spec.choices)}; got {item!r}.")
 
 
 class BaseConfig:
@@ -217,9 +213,7 @@ class BaseConfig:
         all_specs = specs(cls)
         unknown = sorted(set(values) - set(all_specs))
         if unknown:
-            raise ValueError(
-                f"Unknown setting {', '.join(unknown)}. Known settings: {', '.join(all_specs)}."
-            )
+            raise ValueError(f"Unknown setting {', '.join(unknown)}. Known settings: {', '.join(all_specs)}.")
         parsed = {k: parse_value(k, all_specs[k], v) for k, v in values.items()}
         return cls(**parsed)
 
@@ -230,11 +224,7 @@ class BaseConfig:
     def to_strings(self, only_changed=True):
         """Returns `{name: text}`, by default only the values that differ from the defaults."""
         base = defaults(type(self))
-        return {
-            k: format_value(v)
-            for k, v in dataclasses.asdict(self).items()
-            if not only_changed or v != base[k]
-        }
+        return {k: format_value(v) for k, v in dataclasses.asdict(self).items() if not only_changed or v != base[k]}
 
     def replace(self, **changes):
         """Returns a validated copy with some fields changed."""

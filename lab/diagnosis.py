@@ -10,8 +10,7 @@ import pandas as pd
 
 from lab.labs.gan.diagnosis import diagnose_gan, is_gan_history
 
-LABELS = ("healthy", "still_learning", "overfitting", "lr_too_high", "diverged",
-          "lr_too_low", "val_below_train")
+LABELS = ("healthy", "still_learning", "overfitting", "lr_too_high", "diverged", "lr_too_low", "val_below_train")
 
 MIN_EPOCHS = 5  # fewer finite epochs than this: too early to tell
 EXPLODE_FACTOR = 10.0  # training loss above 10x its first value: diverged
@@ -33,21 +32,29 @@ BELOW_GAP = 0.05  # and 5% lower on average
 TINY = 1e-12
 
 _TEXT = {  # label: (summary headline, short name, advice), most serious first
-    "diverged": ("the run diverged", "diverged", "Lower the learning rate about 10x, "
-                 "check the inputs for NaN or huge values, consider gradient clipping."),
-    "lr_too_high": ("the loss jumps around, so the learning rate is probably too high",
-                    "learning rate too high", "Try a 3-10x smaller learning rate or "
-                    "larger batches; a few jumps can also come from ReLU's kinks."),
+    "diverged": (
+        "the run diverged",
+        "diverged",
+        "Lower the learning rate about 10x, check the inputs for NaN or huge values, consider gradient clipping.",
+    ),
+    "lr_too_high": (
+        "the loss jumps around, so the learning rate is probably too high",
+        "learning rate too high",
+        "Try a 3-10x smaller learning rate or larger batches; a few jumps can also come from ReLU's kinks.",
+    ),
     "overfitting": ("the model is overfitting", "overfitting", None),
-    "lr_too_low": ("the loss barely moves, so the learning rate is probably too low",
-                   "learning rate too low", "Raise the learning rate about 10x (the "
-                   "right value depends on the optimiser)."),
+    "lr_too_low": (
+        "the loss barely moves, so the learning rate is probably too low",
+        "learning rate too low",
+        "Raise the learning rate about 10x (the right value depends on the optimiser).",
+    ),
     "still_learning": ("the loss is still falling", "still learning", None),
-    "healthy": ("the loss fell, then flattened: a healthy curve", "healthy",
-                "Nothing to fix: this run trained well."),
-    "val_below_train": ("validation loss is below training loss",
-                        "validation below training", "Expected with dropout or other "
-                        "regularisation: it acts only in training, handicapping that loss."),
+    "healthy": ("the loss fell, then flattened: a healthy curve", "healthy", "Nothing to fix: this run trained well."),
+    "val_below_train": (
+        "validation loss is below training loss",
+        "validation below training",
+        "Expected with dropout or other regularisation: it acts only in training, handicapping that loss.",
+    ),
 }
 
 
@@ -78,9 +85,12 @@ def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None):
         findings = []
     else:
         findings = _read_curve(x, v, b, remaining=max(0, (epochs_planned or 0) - len(x)))
-    return {"labels": [f["label"] for f in findings], "findings": findings,
-            "summary": _summary(findings, x, epochs_planned),
-            "too_early": few and not findings}
+    return {
+        "labels": [f["label"] for f in findings],
+        "findings": findings,
+        "summary": _summary(findings, x, epochs_planned),
+        "too_early": few and not findings,
+    }
 
 
 def diagnose_history(history, batch_loss=None, *, epochs_planned=None):
@@ -103,9 +113,12 @@ def diagnose_history(history, batch_loss=None, *, epochs_planned=None):
     if is_gan_history(history):
         return diagnose_gan(history, epochs_planned=epochs_planned)
     val = [row.get("val_loss") for row in history]
-    return diagnose([row["loss"] for row in history],
-                    val if any("val_loss" in row for row in history) else None,
-                    batch_loss, epochs_planned=epochs_planned)
+    return diagnose(
+        [row["loss"] for row in history],
+        val if any("val_loss" in row for row in history) else None,
+        batch_loss,
+        epochs_planned=epochs_planned,
+    )
 
 
 def _finding(label, evidence, advice=None):
@@ -132,7 +145,7 @@ def _tail(x):
     """`(k, drop, end)`: the fall over the last k epochs and the final level, from a
     Theil-Sen line (median of pairwise slopes) through the last k + 1 epochs."""
     k = max(3, round(TAIL_SHARE * len(x)))
-    y = x[-k - 1:]
+    y = x[-k - 1 :]
     first, second = np.triu_indices(len(y), 1)
     slope = float(np.median((y[second] - y[first]) / (second - first)))
     steps = np.arange(len(y))
@@ -147,8 +160,10 @@ def _divergence(x, b):
             return f"the {name} became {values[bad[0]]} at {unit} {bad[0] + 1}"
     for name, unit, values in (("training loss", "epoch", x), ("batch loss", "batch", b)):
         if values is not None and len(values) >= 2 and values[0] > 0 and values[-1] > EXPLODE_FACTOR * values[0]:
-            return (f"the {name} grew from {values[0]:.3g} at {unit} 1 to {values[-1]:.3g} at "
-                    f"{unit} {len(values)} ({values[-1] / values[0]:.0f}x)")
+            return (
+                f"the {name} grew from {values[0]:.3g} at {unit} 1 to {values[-1]:.3g} at "
+                f"{unit} {len(values)} ({values[-1] / values[0]:.0f}x)"
+            )
     return None
 
 
@@ -156,9 +171,11 @@ def _read_curve(x, v, b, remaining):
     """All findings for a finite history of at least `MIN_EPOCHS` epochs."""
     (s, noise), tail = _smooth(x), _tail(x)
     high = [e for e in (_jumps(x, s), _batch_spikes(b)) if e]
-    found = {"lr_too_high": _finding("lr_too_high", "; ".join(high)) if high else None,
-             "overfitting": _overfitting(s, v),
-             "lr_too_low": None if high else _barely_moving(x, s, noise, tail)}
+    found = {
+        "lr_too_high": _finding("lr_too_high", "; ".join(high)) if high else None,
+        "overfitting": _overfitting(s, v),
+        "lr_too_low": None if high else _barely_moving(x, s, noise, tail),
+    }
     if not (found["lr_too_low"] or found["overfitting"]):  # flat, or overfitting: more epochs will not help
         found["still_learning"] = _still_falling(x, noise, tail, remaining)
     if not any(found.values()):
@@ -170,13 +187,14 @@ def _read_curve(x, v, b, remaining):
 def _jumps(x, s):
     """Evidence of repeated upward jumps in the epoch curve, or None."""
     rises, level = np.diff(x), np.maximum(np.abs(s[:-1]), TINY)
-    where = np.flatnonzero((rises > JUMP_SPAN * (s.max() - s.min()))
-                           & (rises > JUMP_LEVEL * level))
+    where = np.flatnonzero((rises > JUMP_SPAN * (s.max() - s.min())) & (rises > JUMP_LEVEL * level))
     if len(where) < max(MIN_JUMPS, MIN_JUMP_SHARE * len(rises)):
         return None
     worst = where[np.argmax(rises[where] / level[where])]
-    return (f"the training loss jumped up {len(where)} times in {len(x)} epochs (largest "
-            f"+{_pct(rises[worst], level[worst])} of the trend, at epoch {worst + 2})")
+    return (
+        f"the training loss jumped up {len(where)} times in {len(x)} epochs (largest "
+        f"+{_pct(rises[worst], level[worst])} of the trend, at epoch {worst + 2})"
+    )
 
 
 def _batch_spikes(b):
@@ -185,14 +203,17 @@ def _batch_spikes(b):
         return None
     median = pd.Series(b).rolling(BATCH_WINDOW, center=True, min_periods=1).median()
     median = median.to_numpy()
-    spikes = np.flatnonzero((median > 0) & (b > SPIKE_FACTOR * median)
-                            & (b - median > SPIKE_SPAN * (median.max() - median.min())))
+    spikes = np.flatnonzero(
+        (median > 0) & (b > SPIKE_FACTOR * median) & (b - median > SPIKE_SPAN * (median.max() - median.min()))
+    )
     if len(spikes) < max(MIN_SPIKES, MIN_SPIKE_SHARE * len(b)):
         return None
     ratios = b[spikes] / median[spikes]
-    return (f"{len(spikes)} of {len(b)} batch losses spiked above {SPIKE_FACTOR:g}x their "
-            f"running median (largest {ratios.max():.3g}x, at batch "
-            f"{spikes[np.argmax(ratios)] + 1})")
+    return (
+        f"{len(spikes)} of {len(b)} batch losses spiked above {SPIKE_FACTOR:g}x their "
+        f"running median (largest {ratios.max():.3g}x, at batch "
+        f"{spikes[np.argmax(ratios)] + 1})"
+    )
 
 
 def _still_falling(x, noise, tail, remaining):
@@ -202,11 +223,18 @@ def _still_falling(x, noise, tail, remaining):
     steady = drop >= STILL_SOME * total and drop >= STILL_LEVEL * abs(end)
     if total <= 0 or drop <= NOISE_Z * noise or not (drop >= STILL_FALLING * total or steady):
         return None
-    advice = (f"Let it run: {remaining} epochs to go." if remaining else
-              "Train for more epochs: the model has not converged yet.")
-    return _finding("still_learning", f"the last {k} epochs still lowered the loss by "
-                    f"{_pct(drop, total)} of the run's total drop (to {end:.3g} at epoch "
-                    f"{len(x)})", advice)
+    advice = (
+        f"Let it run: {remaining} epochs to go."
+        if remaining
+        else "Train for more epochs: the model has not converged yet."
+    )
+    return _finding(
+        "still_learning",
+        f"the last {k} epochs still lowered the loss by "
+        f"{_pct(drop, total)} of the run's total drop (to {end:.3g} at epoch "
+        f"{len(x)})",
+        advice,
+    )
 
 
 def _barely_moving(x, s, noise, tail):
@@ -217,8 +245,10 @@ def _barely_moving(x, s, noise, tail):
         return None
     if drop > NOISE_Z * noise and start - middle > EARLY_SHARE * drop:
         return None  # fell early, then flat: not a slow learner
-    return _finding("lr_too_low", f"the training loss changed only {_pct(abs(drop), start)} "
-                    f"over {len(x)} epochs ({start:.3g} to {end:.3g})")
+    return _finding(
+        "lr_too_low",
+        f"the training loss changed only {_pct(abs(drop), start)} over {len(x)} epochs ({start:.3g} to {end:.3g})",
+    )
 
 
 def _overfitting(s, v):
@@ -232,11 +262,13 @@ def _overfitting(s, v):
     if rise <= OVERFIT_RISE * abs(sv[best]) or rise <= NOISE_Z * noise or fall <= 0:
         return None
     epoch = idx[best] + 1
-    return _finding("overfitting", f"validation loss rose {_pct(rise, sv[best])} from its "
-                    f"minimum at epoch {epoch} ({sv[best]:.3g}) to {end:.3g} at epoch "
-                    f"{idx[-1] + 1}, while training loss fell {_pct(fall, s[idx[best]])}",
-                    f"Stop near epoch {epoch} (early stopping), or add dropout or weight "
-                    "decay, use a smaller model or more data.")
+    return _finding(
+        "overfitting",
+        f"validation loss rose {_pct(rise, sv[best])} from its "
+        f"minimum at epoch {epoch} ({sv[best]:.3g}) to {end:.3g} at epoch "
+        f"{idx[-1] + 1}, while training loss fell {_pct(fall, s[idx[best]])}",
+        f"Stop near epoch {epoch} (early stopping), or add dropout or weight decay, use a smaller model or more data.",
+    )
 
 
 def _healthy(x, tail):
@@ -245,16 +277,19 @@ def _healthy(x, tail):
     total = x[0] - end
     if total < HEALTHY_DROP * abs(x[0]):
         return None
-    return _finding("healthy", f"the training loss fell {_pct(total, x[0])} ({x[0]:.3g} to "
-                    f"{end:.3g}) and the last {k} epochs changed it by only "
-                    f"{_pct(abs(drop), total)} of that drop")
+    return _finding(
+        "healthy",
+        f"the training loss fell {_pct(total, x[0])} ({x[0]:.3g} to "
+        f"{end:.3g}) and the last {k} epochs changed it by only "
+        f"{_pct(abs(drop), total)} of that drop",
+    )
 
 
 def _val_below_train(x, v):
     """A val_below_train finding when validation stays under training loss, or None."""
     if v is None:
         return None
-    train, val = x[len(x) // 2:], v[len(x) // 2:]
+    train, val = x[len(x) // 2 :], v[len(x) // 2 :]
     known = np.isfinite(val)
     below = val[known] < train[known]
     if not known.any() or below.mean() < BELOW_SHARE:
@@ -262,16 +297,21 @@ def _val_below_train(x, v):
     gap = np.mean((train[known] - val[known]) / np.maximum(np.abs(train[known]), TINY))
     if gap < BELOW_GAP:
         return None  # below, but too little to matter (a slightly easier validation split)
-    return _finding("val_below_train", f"validation loss was below training loss in "
-                    f"{below.sum()} of the last {known.sum()} epochs ({_pct(gap)} lower "
-                    "on average)")
+    return _finding(
+        "val_below_train",
+        f"validation loss was below training loss in "
+        f"{below.sum()} of the last {known.sum()} epochs ({_pct(gap)} lower "
+        "on average)",
+    )
 
 
 def _summary(findings, x, epochs_planned):
     """One sentence: the most serious finding, the others named."""
     if not findings and int(np.isfinite(x).sum()) < MIN_EPOCHS:
-        return (f"Too early to tell: {int(np.isfinite(x).sum())} epoch(s) so far, the "
-                f"diagnosis needs at least {MIN_EPOCHS}.")
+        return (
+            f"Too early to tell: {int(np.isfinite(x).sum())} epoch(s) so far, the "
+            f"diagnosis needs at least {MIN_EPOCHS}."
+        )
     live = bool(epochs_planned) and len(x) < epochs_planned
     prefix = f"Training in progress (epoch {len(x)} of {epochs_planned}): " if live else ""
     if not findings:

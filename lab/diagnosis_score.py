@@ -28,5 +28,11 @@ def score(records):
             if not hit:
                 misses.append((record["id"], label))
         false += [(record["id"], label) for label in sorted(found - set(record["labels"]))]
-    return {"recall": found_true / max(total_true, 1), "false_alarm_rate": len(false) / max(len(records), 1),
-            "per_label": per_label, "misses": misses, "false_alarms": false, "runs": len(records)}
+    return {
+        "recall": found_true / max(total_true, 1),
+        "false_alarm_rate": len(false) / max(len(records), 1),
+        "per_label": per_label,
+        "misses": misses,
+        "false_alarms": false,
+        "runs": len(records),
+    }

@@ -106,7 +106,9 @@ def stored_run(run):
 def rebuild(entry, folder=FOLDER):
     """Trains an entry's bad and fixed runs and writes `<folder>/<id>.json`; returns the stored dict."""
     stored = {
-        "id": entry.id, "lab": entry.lab, "label": entry.label,
+        "id": entry.id,
+        "lab": entry.lab,
+        "label": entry.label,
         "run": stored_run(train(entry.lab, entry.settings)),
         "fix": stored_run(train(entry.lab, entry.fix_settings())),
     }
@@ -132,6 +134,15 @@ def as_run(lab_name, stored, label):
     """A `Run` holding a stored run's curves and today's diagnosis (its config left out), for the loss chart."""
     from lab.runs import Run
 
-    return Run(lab=lab_name, config=None, status=stored["status"], epochs_planned=len(stored["history"]),
-               history=stored["history"], batch_loss=stored["batch_loss"], batch_position=stored["batch_position"],
-               initial_loss=stored.get("initial_loss"), diagnosis=diagnosis(stored), message=label)
+    return Run(
+        lab=lab_name,
+        config=None,
+        status=stored["status"],
+        epochs_planned=len(stored["history"]),
+        history=stored["history"],
+        batch_loss=stored["batch_loss"],
+        batch_position=stored["batch_position"],
+        initial_loss=stored.get("initial_loss"),
+        diagnosis=diagnosis(stored),
+        message=label,
+    )

@@ -28,8 +28,9 @@ def load_history(path):
     path = pathlib.Path(path)
     name, suffix = path.name, path.suffix.lower()
     if suffix not in (".csv", ".json"):
-        raise ValueError(f"Cannot read '{name}': a history must be a .csv or .json file, "
-                         f"not '{suffix or 'no extension'}'.")
+        raise ValueError(
+            f"Cannot read '{name}': a history must be a .csv or .json file, not '{suffix or 'no extension'}'."
+        )
     if not path.is_file():
         raise ValueError(f"'{path}' does not exist or is not a file.")
     text = path.read_text(encoding="utf-8")
@@ -42,9 +43,11 @@ def load_history(path):
     if table.empty:
         raise ValueError(f"'{name}' holds no epochs.")
     if "loss" not in table.columns:
-        raise ValueError(f"'{name}' has no 'loss' column (it has: "
-                         f"{', '.join(map(str, table.columns))}); expected epoch, loss "
-                         "and optionally val_loss.")
+        raise ValueError(
+            f"'{name}' has no 'loss' column (it has: "
+            f"{', '.join(map(str, table.columns))}); expected epoch, loss "
+            "and optionally val_loss."
+        )
     columns = {c: _numbers(table[c], c, name) for c in ("loss", "val_loss") if c in table}
     history = [{c: values[i] for c, values in columns.items()} for i in range(len(table))]
     if batch is not None:
@@ -57,12 +60,12 @@ def _read_json(text, name):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ValueError(f"'{name}' is not valid JSON ({error.msg}, line "
-                         f"{error.lineno}).") from None
+        raise ValueError(f"'{name}' is not valid JSON ({error.msg}, line {error.lineno}).") from None
     history = data.get("history") if isinstance(data, dict) else None
     if not isinstance(history, list) or not all(isinstance(r, dict) for r in history):
-        raise ValueError(f"'{name}' has no \"history\" list of per-epoch objects: "
-                         "expected the JSON written by `python -m lab run`.")
+        raise ValueError(
+            f"'{name}' has no \"history\" list of per-epoch objects: expected the JSON written by `python -m lab run`."
+        )
     if not isinstance(data.get("batch_loss", []), list):
         raise ValueError(f"'{name}': \"batch_loss\" must be a list of numbers.")
     return pd.DataFrame(history), data.get("batch_loss")
@@ -73,6 +76,7 @@ def _numbers(column, label, name):
     numbers = pd.to_numeric(column, errors="coerce")
     bad = np.flatnonzero(numbers.isna() & column.notna())
     if len(bad):
-        raise ValueError(f"'{name}': value {bad[0] + 1} of '{label}' is "
-                         f"{column.iloc[bad[0]]!r}, which is not a number.")
+        raise ValueError(
+            f"'{name}': value {bad[0] + 1} of '{label}' is {column.iloc[bad[0]]!r}, which is not a number."
+        )
     return [float(number) for number in numbers]

@@ -104,7 +104,9 @@ class TrainingJob:
             RuntimeError: the run has not ended, or ended without a model.
         """
         if action not in self.lab.steps:
-            raise ValueError(f"The {self.lab.name} lab has no step {action!r}; steps: {', '.join(self.lab.steps) or 'none'}.")
+            raise ValueError(
+                f"The {self.lab.name} lab has no step {action!r}; steps: {', '.join(self.lab.steps) or 'none'}."
+            )
         if not self.steppable:
             raise RuntimeError("Only a completed or stopped run can be stepped by hand.")
         with self._step_lock:
@@ -159,7 +161,9 @@ class TrainingJob:
         limit = env_int("LAB_ABANDON_S", 60)
         if now - self._unseen_since >= limit:
             self.abandoned = f"Stopped by the server: its page was closed for {limit} s."
-            print(f"lab: run {self.run.number} of {self.lab.name} stopped, its page was closed for {limit} s", flush=True)
+            print(
+                f"lab: run {self.run.number} of {self.lab.name} stopped, its page was closed for {limit} s", flush=True
+            )
             self.stop()
         return bool(self.abandoned)
 
@@ -225,8 +229,14 @@ class TrainingJob:
         setup = self._build()
         self._setup = setup
         setup.model.fit(
-            setup.x, setup.y, validation_data=setup.validation_data, batch_size=setup.batch_size,
-            epochs=self.run.config.epochs, shuffle=True, verbose=0, callbacks=live_callbacks(self, setup),
+            setup.x,
+            setup.y,
+            validation_data=setup.validation_data,
+            batch_size=setup.batch_size,
+            epochs=self.run.config.epochs,
+            shuffle=True,
+            verbose=0,
+            callbacks=live_callbacks(self, setup),
         )
         self._finish()
         if self.divergence:
@@ -252,8 +262,14 @@ class TrainingJob:
         run.epochs_planned = max(run.epochs_planned, done + 1)
         seconds = run.history[-1]["seconds"] if run.history else 0.0
         setup.model.fit(
-            setup.x, setup.y, validation_data=setup.validation_data, batch_size=setup.batch_size,
-            initial_epoch=done, epochs=done + 1, shuffle=True, verbose=0,
+            setup.x,
+            setup.y,
+            validation_data=setup.validation_data,
+            batch_size=setup.batch_size,
+            initial_epoch=done,
+            epochs=done + 1,
+            shuffle=True,
+            verbose=0,
             callbacks=live_callbacks(self, setup, fresh=False, seconds_before=seconds),
         )
         self._finish()

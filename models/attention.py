@@ -50,7 +50,9 @@ class PositionalEncoding(keras.layers.Layer):
     def build(self, input_shape):
         dim = input_shape[-1]
         if self.kind == "learned":
-            self.table = self.add_weight(shape=(self.max_len, dim), initializer=keras.initializers.RandomNormal(stddev=0.02), name="positions")
+            self.table = self.add_weight(
+                shape=(self.max_len, dim), initializer=keras.initializers.RandomNormal(stddev=0.02), name="positions"
+            )
         elif self.kind == "sinusoidal":
             self.table = ops.convert_to_tensor(sinusoidal_table(self.max_len, dim))
 
@@ -86,13 +88,19 @@ def build_transformer(config, vocab_size, return_probe=False):
     h = keras.layers.Dropout(config.dropout, name="embedding_dropout")(h)
     scores = []
     for i in range(1, config.num_layers + 1):
-        attention = keras.layers.MultiHeadAttention(config.num_heads, config.key_dim, dropout=config.dropout, name=f"attention_{i}")
+        attention = keras.layers.MultiHeadAttention(
+            config.num_heads, config.key_dim, dropout=config.dropout, name=f"attention_{i}"
+        )
         a, s = attention(h, h, use_causal_mask=config.causal, return_attention_scores=True)
         scores.append(s)
-        h = keras.layers.LayerNormalization(epsilon=1e-6, name=f"norm_attention_{i}")(h + keras.layers.Dropout(config.dropout, name=f"dropout_attention_{i}")(a))
+        h = keras.layers.LayerNormalization(epsilon=1e-6, name=f"norm_attention_{i}")(
+            h + keras.layers.Dropout(config.dropout, name=f"dropout_attention_{i}")(a)
+        )
         f = keras.layers.Dense(config.ff_dim, activation="relu", name=f"ff_{i}_hidden")(h)
         f = keras.layers.Dense(config.d_model, name=f"ff_{i}_out")(f)
-        h = keras.layers.LayerNormalization(epsilon=1e-6, name=f"norm_ff_{i}")(h + keras.layers.Dropout(config.dropout, name=f"dropout_ff_{i}")(f))
+        h = keras.layers.LayerNormalization(epsilon=1e-6, name=f"norm_ff_{i}")(
+            h + keras.layers.Dropout(config.dropout, name=f"dropout_ff_{i}")(f)
+        )
     logits = keras.layers.Dense(vocab_size, name="logits")(h)
     model = keras.Model(inputs, logits, name="transformer")
     model.compile(

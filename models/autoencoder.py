@@ -110,7 +110,9 @@ def encoder_of(autoencoder):
 
 def decoder_of(autoencoder):
     """The decoder (code z -> pixels) of an autoencoder, sharing its layers and weights."""
-    layers = [layer for layer in autoencoder.layers if layer.name.startswith("decoder_") or layer.name == "reconstruction"]
+    layers = [
+        layer for layer in autoencoder.layers if layer.name.startswith("decoder_") or layer.name == "reconstruction"
+    ]
     z = keras.Input(shape=(autoencoder.get_layer("bottleneck").units,), name="code")
     h = z
     for layer in layers:

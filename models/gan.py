@@ -56,7 +56,9 @@ class GAN(keras.Model):
     like Keras' own `loss`.
     """
 
-    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating", d_steps=1, label_smoothing=0.0, **kwargs):
+    def __init__(
+        self, generator, discriminator, latent_dim, loss="non_saturating", d_steps=1, label_smoothing=0.0, **kwargs
+    ):
         super().__init__(**kwargs)
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}.")
@@ -66,7 +68,10 @@ class GAN(keras.Model):
         self.gan_loss = loss
         self.d_steps = int(d_steps)
         self.label_smoothing = float(label_smoothing)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("loss", "d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm")}
+        self.trackers = {
+            name: keras.metrics.Mean(name=name)
+            for name in ("loss", "d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm")
+        }
         self.d_optimizer = None
         self.g_optimizer = None
         self.seed_generator = keras.random.SeedGenerator()  # stateful: fresh noise every step, seeded globally
@@ -139,8 +144,14 @@ class GAN(keras.Model):
         for _ in range(self.d_steps):
             d_loss, d_real = self._d_update(real)
         g_loss, d_fake, g_grad = self._g_update(n)
-        values = {"loss": d_loss + g_loss, "d_loss": d_loss, "g_loss": g_loss,
-                  "d_real": d_real, "d_fake": d_fake, "g_grad_norm": g_grad}
+        values = {
+            "loss": d_loss + g_loss,
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "d_real": d_real,
+            "d_fake": d_fake,
+            "g_grad_norm": g_grad,
+        }
         weight = tf.cast(n, "float32")
         for name, value in values.items():
             self.trackers[name].update_state(value, sample_weight=weight)
@@ -173,7 +184,9 @@ class GAN(keras.Model):
             "name": self.name,
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim, "loss": self.gan_loss, "d_steps": self.d_steps,
+            "latent_dim": self.latent_dim,
+            "loss": self.gan_loss,
+            "d_steps": self.d_steps,
             "label_smoothing": self.label_smoothing,
         }
 
@@ -198,10 +211,22 @@ def build_gan(config, n_features=2, image=False):
         discriminator `n_features -> d_depth x d_width -> 1` (a logit).
     """
     out_name, out_activation = ("image", "tanh") if image else ("point", None)
-    generator = make_mlp(config.latent_dim, n_features, config.g_depth, config.g_width, config.g_activation,
-                         "generator", out_name, out_activation)
-    discriminator = make_mlp(n_features, 1, config.d_depth, config.d_width, config.d_activation, "discriminator", "score")
-    model = GAN(generator, discriminator, config.latent_dim, config.loss, config.d_steps, config.label_smoothing, name="gan")
+    generator = make_mlp(
+        config.latent_dim,
+        n_features,
+        config.g_depth,
+        config.g_width,
+        config.g_activation,
+        "generator",
+        out_name,
+        out_activation,
+    )
+    discriminator = make_mlp(
+        n_features, 1, config.d_depth, config.d_width, config.d_activation, "discriminator", "score"
+    )
+    model = GAN(
+        generator, discriminator, config.latent_dim, config.loss, config.d_steps, config.label_smoothing, name="gan"
+    )
     model.compile(
         d_optimizer=make_optimizer(config.d_optimizer, config.d_learning_rate),
         g_optimizer=make_optimizer(config.g_optimizer, config.g_learning_rate),
@@ -221,5 +246,7 @@ def gan_warnings(config):
     if config.d_activation == "sigmoid" or config.g_activation == "sigmoid":
         warnings.append("sigmoid hidden layers saturate and slow both networks down; relu or leaky_relu train faster.")
     if config.d_learning_rate >= 10 * config.g_learning_rate and config.d_steps > 1:
-        warnings.append("The discriminator learns much faster than the generator and gets several steps: it will likely win, and D(G(z)) → 0 starves the generator.")
+        warnings.append(
+            "The discriminator learns much faster than the generator and gets several steps: it will likely win, and D(G(z)) → 0 starves the generator."
+        )
     return tuple(warnings)

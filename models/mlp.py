@@ -120,8 +120,11 @@ def build_mlp(config, x_train, head):
     h = norm(inputs)
     for i, (units, activation) in enumerate(zip(config.hidden_units, config.layer_activations), start=1):
         h = keras.layers.Dense(
-            units, activation=activation, kernel_initializer=config.initializer,
-            kernel_regularizer=regularizer, name=f"hidden_{i}",
+            units,
+            activation=activation,
+            kernel_initializer=config.initializer,
+            kernel_regularizer=regularizer,
+            name=f"hidden_{i}",
         )(h)
         if config.dropout:
             h = keras.layers.Dropout(config.dropout, name=f"dropout_{i}")(h)

@@ -50,9 +50,17 @@ def make_network(depth, width, activation="tanh", dtype="float32"):
         A functional `keras.Model` named `u_net`.
     """
     inputs = keras.Input(shape=(2,), name="t_x", dtype=dtype)
-    h = keras.layers.Rescaling(scale=np.array([2.0, 1.0]), offset=np.array([-1.0, 0.0]), name="to_unit_square", dtype=dtype)(inputs)
+    h = keras.layers.Rescaling(
+        scale=np.array([2.0, 1.0]), offset=np.array([-1.0, 0.0]), name="to_unit_square", dtype=dtype
+    )(inputs)
     for i in range(1, depth + 1):
-        h = keras.layers.Dense(width, activation=activation_fn(activation), kernel_initializer="glorot_normal", name=f"hidden_{i}", dtype=dtype)(h)
+        h = keras.layers.Dense(
+            width,
+            activation=activation_fn(activation),
+            kernel_initializer="glorot_normal",
+            name=f"hidden_{i}",
+            dtype=dtype,
+        )(h)
     outputs = keras.layers.Dense(1, name="u", dtype=dtype)(h)
     return keras.Model(inputs, outputs, name="u_net")
 
@@ -102,10 +110,18 @@ class PINN(keras.Model):
         self.weight_f = float(weight_f)
         if self.inverse:
             self.lambda1 = self.add_weight(name="lambda1", shape=(), initializer="zeros")
-            self.log_lambda2 = self.add_weight(name="log_lambda2", shape=(), initializer=keras.initializers.Constant(LOG_LAMBDA2_START))
+            self.log_lambda2 = self.add_weight(
+                name="log_lambda2", shape=(), initializer=keras.initializers.Constant(LOG_LAMBDA2_START)
+            )
         self.trackers = {name: keras.metrics.Mean(name=name) for name in ("loss", "loss_u", "loss_f")}
         self._points = {}
-        self._plan = {"adam_epochs": None, "lbfgs_iterations": 0, "steps_per_epoch": 1, "resample_every": 0, "draw": None}
+        self._plan = {
+            "adam_epochs": None,
+            "lbfgs_iterations": 0,
+            "steps_per_epoch": 1,
+            "resample_every": 0,
+            "draw": None,
+        }
         self._residual_fn = None
         self.built = True
 
@@ -201,8 +217,13 @@ class PINN(keras.Model):
             resample_every: new collocation points every this many Adam steps (0: never).
             draw: `() -> (n_f, 2)` array of new collocation points.
         """
-        self._plan = {"adam_epochs": adam_epochs, "lbfgs_iterations": lbfgs_iterations,
-                      "steps_per_epoch": steps_per_epoch, "resample_every": resample_every, "draw": draw}
+        self._plan = {
+            "adam_epochs": adam_epochs,
+            "lbfgs_iterations": lbfgs_iterations,
+            "steps_per_epoch": steps_per_epoch,
+            "resample_every": resample_every,
+            "draw": draw,
+        }
 
     def fit(self, x=None, y=None, epochs=1, callbacks=None, **kwargs):
         """Adam through `keras.Model.fit`, then L-BFGS reported to the same callbacks.
@@ -216,7 +237,9 @@ class PINN(keras.Model):
         adam_epochs = epochs if plan["adam_epochs"] is None else min(epochs, plan["adam_epochs"])
         history = None
         if adam_epochs > 0:
-            extra = [_Resampler(plan["resample_every"], plan["draw"])] if plan["resample_every"] and plan["draw"] else []
+            extra = (
+                [_Resampler(plan["resample_every"], plan["draw"])] if plan["resample_every"] and plan["draw"] else []
+            )
             history = super().fit(x, y, epochs=adam_epochs, callbacks=callbacks + extra, **kwargs)
         else:
             self.stop_training = False
@@ -259,10 +282,14 @@ class PINN(keras.Model):
 
     def get_config(self):
         return {
-            "name": self.name, "dtype": self.dtype_policy.name,
+            "name": self.name,
+            "dtype": self.dtype_policy.name,
             "net": keras.saving.serialize_keras_object(self.net),
-            "nu": self.nu, "equation": self.equation, "inverse": self.inverse,
-            "weight_u": self.weight_u, "weight_f": self.weight_f,
+            "nu": self.nu,
+            "equation": self.equation,
+            "inverse": self.inverse,
+            "weight_u": self.weight_u,
+            "weight_f": self.weight_f,
         }
 
     @classmethod
@@ -284,8 +311,16 @@ def build_pinn(config, x_u, u, x_f):
         A compiled `PINN` (Adam with the config's learning rate, XLA).
     """
     net = make_network(config.depth, config.width, config.activation, config.dtype)
-    model = PINN(net, config.nu, config.equation, config.mode == "inverse", config.weight_u, config.weight_f,
-                 dtype=config.dtype, name="pinn")
+    model = PINN(
+        net,
+        config.nu,
+        config.equation,
+        config.mode == "inverse",
+        config.weight_u,
+        config.weight_f,
+        dtype=config.dtype,
+        name="pinn",
+    )
     model.set_points(x_u, u, x_f)
     # XLA: an Adam step 4-21% faster on CPU (bench/pinn_xla.py); L-BFGS uses it too (`lbfgs_jit_compile`).
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate), jit_compile=True)
@@ -296,11 +331,14 @@ def pinn_warnings(config):
     """Sentences about questionable PINN choices (kept, never silently fixed)."""
     warnings = []
     if config.activation == "relu":
-        warnings.append("relu is piecewise linear: its second derivative is 0, so u_xx vanishes and the residual "
-                        "cannot see the viscosity term. Smooth activations (tanh, sin) suit PINNs.")
+        warnings.append(
+            "relu is piecewise linear: its second derivative is 0, so u_xx vanishes and the residual "
+            "cannot see the viscosity term. Smooth activations (tanh, sin) suit PINNs."
+        )
     if config.weight_f == 0:
-        warnings.append("The PDE weight is 0: the network only fits the data and knows nothing of the physics "
-                        "inside the domain.")
+        warnings.append(
+            "The PDE weight is 0: the network only fits the data and knows nothing of the physics inside the domain."
+        )
     if config.mode == "inverse" and config.n_u < 500:
         warnings.append("Few measurements: λ1 and λ2 are hard to pin down from fewer than about 500 samples.")
     return tuple(warnings)

@@ -23,8 +23,20 @@ def optimizer_with_clipping(name, learning_rate, clipnorm):
     return optimizer
 
 
-def build_rnn(cell, units, steps, n_features, kind, n_classes=0, copy_length=0, input_mean=None,
-              input_var=None, target_mean=None, target_std=None, lecture=None):
+def build_rnn(
+    cell,
+    units,
+    steps,
+    n_features,
+    kind,
+    n_classes=0,
+    copy_length=0,
+    input_mean=None,
+    input_var=None,
+    target_mean=None,
+    target_std=None,
+    lecture=None,
+):
     """A recurrent network `(batch, steps, n_features) -> answer`, not compiled.
 
     Args:
@@ -81,7 +93,7 @@ def _split(model):
     """The layers before and after the recurrent layer (the input layer left out)."""
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     at = [layer.name for layer in layers].index("recurrent")
-    return layers[:at], layers[at], layers[at + 1:]
+    return layers[:at], layers[at], layers[at + 1 :]
 
 
 def unroll(model, x, y=None):
@@ -119,8 +131,11 @@ def unroll(model, x, y=None):
         for layer in after:
             out = layer(out)
         loss = tf.reduce_mean(keras.losses.get(model.loss)(y, out)) if y is not None else None
-    result = {"h": np.stack([np.asarray(v) for v in hs], axis=1), "c": np.stack([np.asarray(v) for v in cs], axis=1) if cs else None,
-              "output": np.asarray(out)}
+    result = {
+        "h": np.stack([np.asarray(v) for v in hs], axis=1),
+        "c": np.stack([np.asarray(v) for v in cs], axis=1) if cs else None,
+        "output": np.asarray(out),
+    }
     if y is not None:
         grads = tape.gradient(loss, hs)
         result["loss"] = float(loss)
@@ -146,12 +161,18 @@ def rnn_warnings(config):
     """Sentences about questionable choices (kept, never silently fixed)."""
     warnings = []
     if config.cell == "simple_rnn" and config.task in ("adding", "copy") and config.seq_len >= 50:
-        warnings.append(f"A SimpleRNN must carry the memory through {config.seq_len} tanh steps: its gradient from the "
-                        "early steps vanishes, so expect it to stay near the baseline. That is the point of the comparison.")
+        warnings.append(
+            f"A SimpleRNN must carry the memory through {config.seq_len} tanh steps: its gradient from the "
+            "early steps vanishes, so expect it to stay near the baseline. That is the point of the comparison."
+        )
     if config.clipnorm == 0 and config.learning_rate >= 0.01:
-        warnings.append("No gradient clipping at a high learning rate: a recurrent network's gradients can explode "
-                        "(watch for spikes in the loss). A clip norm of 1 tames them.")
+        warnings.append(
+            "No gradient clipping at a high learning rate: a recurrent network's gradients can explode "
+            "(watch for spikes in the loss). A clip norm of 1 tames them."
+        )
     if config.optimizer in ("sgd", "adadelta") and config.learning_rate <= 1e-3:
-        warnings.append(f"{config.optimizer} at learning rate {config.learning_rate:g} barely moves a recurrent network; "
-                        "Adam or RMSprop at 1e-3 to 1e-2 train much faster.")
+        warnings.append(
+            f"{config.optimizer} at learning rate {config.learning_rate:g} barely moves a recurrent network; "
+            "Adam or RMSprop at 1e-3 to 1e-2 train much faster."
+        )
     return tuple(warnings)

@@ -64,8 +64,12 @@ def entry_view(entry):
     with right:
         _side(entry, stored["fix"], "fix")
         st.markdown(f"*{entry.fix_text}*")
-        _open_button(entry, entry.fix_settings(), f"open_fix_{entry.id}",
-                     "Open the contrast in lab" if entry.contrast else "Open the fix in lab")
+        _open_button(
+            entry,
+            entry.fix_settings(),
+            f"open_fix_{entry.id}",
+            "Open the contrast in lab" if entry.contrast else "Open the fix in lab",
+        )
     st.divider()
 
 

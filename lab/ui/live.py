@@ -70,7 +70,9 @@ def _controls(lab, config, upload, runs, jobs):
     if changed:
         info.info(f"{'; '.join(changed)}: it applies from the next batch (marked on the chart).")
     elif active:
-        info.caption("Training runs in the background. Changes to the learning rate apply at once; other settings apply to the next run.")
+        info.caption(
+            "Training runs in the background. Changes to the learning rate apply at once; other settings apply to the next run."
+        )
     else:
         info.caption(f"Trains on this server's {training_device()}.")
     return job
@@ -80,8 +82,10 @@ def _progress(job):
     run = job.run
     if run.status == "queued":
         position = job.queue_position()
-        st.info(f"Waiting for a free training slot: number {position} in the queue "
-                f"({QUEUE.running} of {QUEUE.max_jobs} slots busy on this server).")
+        st.info(
+            f"Waiting for a free training slot: number {position} in the queue "
+            f"({QUEUE.running} of {QUEUE.max_jobs} slots busy on this server)."
+        )
         return
     epoch = len(run.history) if run.ended else min(run.epochs_planned, int(run.position) + 1)
     left = run.seconds_left()
@@ -89,12 +93,17 @@ def _progress(job):
     text = f"{run.label} · {run.status_words()} · epoch {epoch} of {run.epochs_planned} · {run.wall_seconds:.1f} s{eta}"
     st.progress(run.progress, text=text)
     if run.status == "diverged":
-        st.error(f"Training diverged: {run.message}. The updates overshot and the loss blew up. "
-                 "Lower the learning rate (or pick another optimizer) and train again.")
+        st.error(
+            f"Training diverged: {run.message}. The updates overshot and the loss blew up. "
+            "Lower the learning rate (or pick another optimizer) and train again."
+        )
     elif run.status == "failed":
         hidden = hosted() and not run.invalid  # an unexpected error's details stay in the server log
-        st.error("Training failed on the server; its details are in the server's log." if hidden
-                 else f"Training failed: {run.message}")
+        st.error(
+            "Training failed on the server; its details are in the server's log."
+            if hidden
+            else f"Training failed: {run.message}"
+        )
     elif run.status == "stopped":
         why = f" {run.message}" if run.message else ""
         st.warning(f"Stopped after {len(run.history)} of {run.epochs_planned} epochs.{why} The run is kept below.")
@@ -106,13 +115,28 @@ def _loss_panel(lab_name, run, earlier):
     c1, c2, c3, c4 = st.columns([1.3, 1.3, 2, 2], vertical_alignment="center")
     log_scale = c1.toggle("Log scale", key=f"{lab_name}_log")
     batches = c2.toggle("Batches", value=True, key=f"{lab_name}_batches")
-    smoothing = c3.slider("Smoothing", 0.0, 0.99, 0.8, 0.01, key=f"{lab_name}_smoothing", help="Exponential smoothing of the batch loss (dark line).")
-    chosen = c4.multiselect("Overlay earlier runs", [r.label for r in earlier], default=[r.label for r in earlier[-3:]], key=f"{lab_name}_overlay")
+    smoothing = c3.slider(
+        "Smoothing",
+        0.0,
+        0.99,
+        0.8,
+        0.01,
+        key=f"{lab_name}_smoothing",
+        help="Exponential smoothing of the batch loss (dark line).",
+    )
+    chosen = c4.multiselect(
+        "Overlay earlier runs",
+        [r.label for r in earlier],
+        default=[r.label for r in earlier[-3:]],
+        key=f"{lab_name}_overlay",
+    )
     overlay = [r for r in earlier if r.label in chosen]
     st.altair_chart(charts.loss_chart(run, overlay, log_scale, smoothing, batches), width="stretch")
-    st.caption("Light line: each batch's own loss. Dark line: its smoothed trend. Dots: the epoch mean "
-               "(what Keras reports as `loss`). Orange: validation loss, measured after each epoch. "
-               "Purple dashes: live learning-rate changes.")
+    st.caption(
+        "Light line: each batch's own loss. Dark line: its smoothed trend. Dots: the epoch mean "
+        "(what Keras reports as `loss`). Orange: validation loss, measured after each epoch. "
+        "Purple dashes: live learning-rate changes."
+    )
 
 
 def _has_points(run):

@@ -37,7 +37,9 @@ def page_setup(title, wide=True):
         wide: use the full window width.
     """
     keep_keras_session()
-    st.set_page_config(page_title=f"{title} · Deep Learning Lab", page_icon=":material/science:", layout="wide" if wide else "centered")
+    st.set_page_config(
+        page_title=f"{title} · Deep Learning Lab", page_icon=":material/science:", layout="wide" if wide else "centered"
+    )
     with st.sidebar:
         st.markdown("### :material/science: Deep Learning Lab")
         st.page_link("streamlit_app.py", label="Home", icon=":material/home:")

@@ -55,10 +55,26 @@ def downloads_view(run, lab_name):
         return
     a, b, c = st.columns(3)
     stem = f"{lab_name}_run{run.number}"
-    a.download_button("History (CSV)", run.to_csv(), f"{stem}_history.csv", "text/csv", key="download_csv", on_click="ignore")
-    b.download_button("Config (JSON)", run.config_json(), f"{stem}_config.json", "application/json", key="download_config", on_click="ignore")
+    a.download_button(
+        "History (CSV)", run.to_csv(), f"{stem}_history.csv", "text/csv", key="download_csv", on_click="ignore"
+    )
+    b.download_button(
+        "Config (JSON)",
+        run.config_json(),
+        f"{stem}_config.json",
+        "application/json",
+        key="download_config",
+        on_click="ignore",
+    )
     if run.model_bytes:
-        c.download_button("Model (.keras)", run.model_bytes, f"{stem}.keras", "application/octet-stream", key="download_model", on_click="ignore")
+        c.download_button(
+            "Model (.keras)",
+            run.model_bytes,
+            f"{stem}.keras",
+            "application/octet-stream",
+            key="download_model",
+            on_click="ignore",
+        )
 
 
 def share_view(lab, config):
@@ -67,11 +83,17 @@ def share_view(lab, config):
         base = (st.context.url or "").split("?")[0]
         st.caption("The address bar already holds the settings; this link restores them.")
         st.code(f"{base}?{share_query(config)}", language=None)
-        st.markdown("**Classroom link**: your students open the lab with these settings, the controls you pick "
-                    "hidden, and your task shown above the lab.")
+        st.markdown(
+            "**Classroom link**: your students open the lab with these settings, the controls you pick "
+            "hidden, and your task shown above the lab."
+        )
         fields = [name for name, spec in specs(lab.config_cls).items() if spec.ui]
         hide = st.multiselect("Hide these controls", ["all", *fields], key=f"{lab.name}_class_hide")
-        task = st.text_area("Task for the students", key=f"{lab.name}_class_task", max_chars=500,
-                            placeholder="For example: press Train, then halve the learning rate. What happens to the loss?")
+        task = st.text_area(
+            "Task for the students",
+            key=f"{lab.name}_class_task",
+            max_chars=500,
+            placeholder="For example: press Train, then halve the learning rate. What happens to the loss?",
+        )
         if hide or task:
             st.code(f"{base}?{share_query(config, hide, task)}", language=None)

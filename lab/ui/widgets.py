@@ -78,7 +78,9 @@ def _widget(name, spec, key, disabled):
     if spec.kind == "float" and upper <= 1 and spec.step and spec.step >= 0.01:
         return st.slider(min_value=float(spec.min), max_value=float(upper), step=spec.step, **common)
     if spec.kind == "float":
-        return st.number_input(min_value=float(spec.min), max_value=float(upper), step=spec.step, format="%.4f", **common)
+        return st.number_input(
+            min_value=float(spec.min), max_value=float(upper), step=spec.step, format="%.4f", **common
+        )
     return st.number_input(min_value=int(spec.min), max_value=int(upper), step=int(spec.step or 1), **common)
 
 
@@ -92,10 +94,18 @@ def _layer_editor(prefix, units_spec, act_spec, units, acts):
     for i in range(n):
         w_key, a_key = f"{prefix}_units_{i}", f"{prefix}_act_{i}"
         st.session_state.setdefault(w_key, units[i] if i < len(units) else MAX_LAYERS_DEFAULT_WIDTH)
-        st.session_state.setdefault(a_key, per_layer[i] if i < len(per_layer) else per_layer[-1] if per_layer else acts[0])
+        st.session_state.setdefault(
+            a_key, per_layer[i] if i < len(per_layer) else per_layer[-1] if per_layer else acts[0]
+        )
         left, right = st.columns(2)
-        widths.append(left.number_input(f"Layer {i + 1} width", int(units_spec.min), int(units_spec.max), key=w_key, help=units_spec.help))
-        activations.append(right.selectbox(f"Layer {i + 1} activation", act_spec.choices, key=a_key, help=act_spec.help))
+        widths.append(
+            left.number_input(
+                f"Layer {i + 1} width", int(units_spec.min), int(units_spec.max), key=w_key, help=units_spec.help
+            )
+        )
+        activations.append(
+            right.selectbox(f"Layer {i + 1} activation", act_spec.choices, key=a_key, help=act_spec.help)
+        )
     if len(set(activations)) <= 1:  # one activation for every layer is written once
         return tuple(widths), (activations[0] if activations else acts[0],)
     return tuple(widths), tuple(activations)
@@ -138,8 +148,14 @@ def config_widgets(config_cls, prefix, container=None, hidden=()):
     all_specs = specs(config_cls)
     paired = {s.pairs_with for s in all_specs.values() if s.pairs_with}
     values = dict(start)
-    shown = {name for name, spec in all_specs.items() if spec.ui and "all" not in hidden and name not in hidden
-             and not (spec.pairs_with and spec.pairs_with in hidden)}
+    shown = {
+        name
+        for name, spec in all_specs.items()
+        if spec.ui
+        and "all" not in hidden
+        and name not in hidden
+        and not (spec.pairs_with and spec.pairs_with in hidden)
+    }
     with container:
         if len(shown) < sum(spec.ui for spec in all_specs.values()):
             st.caption(":material/school: Your teacher fixed some of the settings for this exercise.")
@@ -207,7 +223,7 @@ def open_in_lab(page, prefix, config_cls, settings):
     """
     fields = set(specs(config_cls))
     for key in list(st.session_state):
-        rest = key[len(prefix) + 1:] if key.startswith(f"{prefix}_") else None
+        rest = key[len(prefix) + 1 :] if key.startswith(f"{prefix}_") else None
         if rest is not None and (rest in fields or re.fullmatch(r"n_layers|units_\d+|act_\d+", rest)):
             del st.session_state[key]
     st.session_state.pop(_saved_key(prefix), None)

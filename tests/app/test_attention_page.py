@@ -4,8 +4,14 @@ import json
 
 from tests.app.support import TIMEOUT, open_lab_page
 
-TINY = {"attention_n_samples": 400, "attention_num_layers": 1, "attention_num_heads": 2, "attention_d_model": 16,
-        "attention_ff_dim": 16, "attention_epochs": 3}
+TINY = {
+    "attention_n_samples": 400,
+    "attention_num_layers": 1,
+    "attention_num_heads": 2,
+    "attention_d_model": 16,
+    "attention_ff_dim": 16,
+    "attention_epochs": 3,
+}
 
 
 def chart_data(chart):
@@ -67,7 +73,16 @@ def test_reverse_shows_every_head_scrubber_and_checks_own_input():
 def test_text_task_generates_from_a_prompt():
     at = open_lab_page("pages/6_Attention.py", {"task": "text"})
     assert at.button(key="attention_suggest")  # suggested settings for text are offered
-    run = train(at, {"attention_seq_len": 12, "attention_num_layers": 1, "attention_d_model": 16, "attention_ff_dim": 16, "attention_epochs": 1})
+    run = train(
+        at,
+        {
+            "attention_seq_len": 12,
+            "attention_num_layers": 1,
+            "attention_d_model": 16,
+            "attention_ff_dim": 16,
+            "attention_epochs": 1,
+        },
+    )
     assert run.status == "completed" and run.config.causal
     at.text_input(key="attention_prompt").set_value("Four score").run()
     at.slider(key="attention_length").set_value(40)

@@ -41,7 +41,11 @@ def test_train_shows_reconstructions_latent_space_and_picked_point():
     assert not at.exception
     assert run.status == "completed" and {"val_mse", "val_bce"} <= set(run.metrics)
     titles = chart_titles(at)
-    assert "Loss" in titles and "Latent space: 4-D codes, two main directions" in titles and "Mean squared pixel error" in titles
+    assert (
+        "Loss" in titles
+        and "Latent space: 4-D codes, two main directions" in titles
+        and "Mean squared pixel error" in titles
+    )
     assert "Validation images (never trained on)" in captions(at)
     assert "What comes back through the 4-number code" in captions(at)
     assert "From a 0 to a 1 through the code" in captions(at)
@@ -73,7 +77,10 @@ def test_compare_the_three_trains_three_runs_and_gives_a_verdict():
     assert not at.exception
     assert all(r.status == "completed" for r in runs)
     assert [(r.config.output_activation, r.config.loss) for r in runs] == [
-        ("linear", "mse"), ("sigmoid", "mse"), ("sigmoid", "binary_crossentropy")]
+        ("linear", "mse"),
+        ("sigmoid", "mse"),
+        ("sigmoid", "binary_crossentropy"),
+    ]
     assert len({(r.config.seed, r.config.bottleneck, r.config.dataset) for r in runs}) == 1
     best = min(entries, key=lambda e: e[1].run.metrics["val_mse"])[0]
     assert f"**{best}** reconstructs the validation images best" in texts(at.success)

@@ -25,16 +25,22 @@ def links(lab):
     yield "at their maximum", {f: format_value(s.upper()) for f, s in numeric.items()}, ()
     yield "far below", {f: "-1e9" for f in numeric}, tuple(numeric)
     yield "far above", {f: "1e9" for f in numeric}, tuple(numeric)
-    nonsense = {f: {"bool": "maybe", "int_list": "a,b"}.get(s.kind, "no_such_thing") for f, s in all_specs.items()
-                if s.kind != "str"}
+    nonsense = {
+        f: {"bool": "maybe", "int_list": "a,b"}.get(s.kind, "no_such_thing")
+        for f, s in all_specs.items()
+        if s.kind != "str"
+    }
     yield "nonsense", nonsense, tuple(nonsense)
     for field, spec in all_specs.items():
         for choice in spec.choices if spec.kind == "choice" else ():
             yield f"{field}={choice}", {field: choice}, ()
 
 
-CASES = [pytest.param(name, query, reported, id=f"{name}-{what}")
-         for name, lab in LABS.items() for what, query, reported in links(lab)]
+CASES = [
+    pytest.param(name, query, reported, id=f"{name}-{what}")
+    for name, lab in LABS.items()
+    for what, query, reported in links(lab)
+]
 
 
 @pytest.mark.parametrize("lab_name, query, reported", CASES)

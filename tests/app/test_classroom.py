@@ -2,8 +2,13 @@
 
 from tests.app.support import TIMEOUT, open_lab_page
 
-LINK = {"learning_rate": "0.1", "optimizer": "sgd", "epochs": "3", "hide": "learning_rate,optimizer",
-        "task": "Press Train. Does the loss fall smoothly?"}
+LINK = {
+    "learning_rate": "0.1",
+    "optimizer": "sgd",
+    "epochs": "3",
+    "hide": "learning_rate,optimizer",
+    "task": "Press Train. Does the loss fall smoothly?",
+}
 
 
 def test_classroom_link_hides_controls_shows_the_task_and_trains_with_the_teachers_settings():
@@ -25,7 +30,9 @@ def test_link_builder_adds_hidden_controls_and_task():
     at.text_area(key="mlp_class_task").set_value("Halve it").run()
     assert not at.exception
     links = [c.value for c in at.code if "hide=" in c.value]
-    assert links and "hide=learning_rate" in links[0] and "task=Halve+it" in links[0] and "learning_rate=0.01" in links[0]
+    assert (
+        links and "hide=learning_rate" in links[0] and "task=Halve+it" in links[0] and "learning_rate=0.01" in links[0]
+    )
 
 
 def test_hide_all_leaves_only_train():

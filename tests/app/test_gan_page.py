@@ -25,17 +25,25 @@ def test_train_shows_samples_losses_and_modes():
     assert not at.exception
     assert run.status == "completed" and run.metrics["modes_total"] == 8
     titles = chart_titles(at)
-    for title in ("Loss", "Samples over D", "Where G sends", "What the discriminator says",
-                  "Discriminator and generator losses", "Modes captured", "How widely the fakes vary",
-                  "How hard G is pushed"):
+    for title in (
+        "Loss",
+        "Samples over D",
+        "Where G sends",
+        "What the discriminator says",
+        "Discriminator and generator losses",
+        "Modes captured",
+        "How widely the fakes vary",
+        "How hard G is pushed",
+    ):
         assert title in titles
     assert any(m.label == "Modes captured" for m in at.metric)
     assert at.query_params["n_samples"] == "512"
 
 
 def test_step_buttons_move_the_finished_game():
-    at = open_lab_page("pages/3_GAN.py", {"n_samples": "512", "batch_size": "128", "g_width": "16", "d_width": "16",
-                                          "epochs": "2"})
+    at = open_lab_page(
+        "pages/3_GAN.py", {"n_samples": "512", "batch_size": "128", "g_width": "16", "d_width": "16", "epochs": "2"}
+    )
     assert at.button(key="gan_step_d").disabled  # nothing to step before a run
     at.button(key="train").click().run()
     job = at.session_state["jobs"]["gan"]
@@ -53,8 +61,9 @@ def test_step_buttons_move_the_finished_game():
 
 
 def test_digits_show_a_grid_of_generated_images():
-    at = open_lab_page("pages/3_GAN.py", {"dataset": "mnist5k", "batch_size": "500", "g_width": "16", "d_width": "16",
-                                          "epochs": "1"})
+    at = open_lab_page(
+        "pages/3_GAN.py", {"dataset": "mnist5k", "batch_size": "500", "g_width": "16", "d_width": "16", "epochs": "1"}
+    )
     assert at.number_input(key="gan_n_samples").disabled  # points only
     at.button(key="train").click().run()
     at.session_state["jobs"]["gan"].wait(TIMEOUT)
@@ -80,8 +89,9 @@ def test_digit_settings_button_fills_the_widgets():
 
 
 def test_discriminator_learning_rate_changes_while_training():
-    at = open_lab_page("pages/3_GAN.py", {"n_samples": "2048", "batch_size": "32", "g_width": "16", "d_width": "16",
-                                          "epochs": "500"})
+    at = open_lab_page(
+        "pages/3_GAN.py", {"n_samples": "2048", "batch_size": "32", "g_width": "16", "d_width": "16", "epochs": "500"}
+    )
     at.button(key="train").click().run()
     job = at.session_state["jobs"]["gan"]
     while not job.run.batch_loss and not job.done:

@@ -45,11 +45,25 @@ def test_the_hosted_image_hides_error_details():
     assert re.search(r"STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=none\b", dockerfile)
 
 
-@pytest.mark.parametrize("pattern", [r"safe_mode\s*=\s*False", r"pickle\.loads?\(", r"allow_pickle\s*=\s*True",
-                                     r"\beval\(", r"\bexec\(", r"yaml\.load\(", r"unsafe_allow_html\s*=\s*True"])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"safe_mode\s*=\s*False",
+        r"pickle\.loads?\(",
+        r"allow_pickle\s*=\s*True",
+        r"\beval\(",
+        r"\bexec\(",
+        r"yaml\.load\(",
+        r"unsafe_allow_html\s*=\s*True",
+    ],
+)
 def test_no_unsafe_deserialisation_or_raw_html(pattern):
-    hits = [f"{path.relative_to(ROOT)}:{n}" for path in APP_CODE
-            for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(pattern, line)]
+    hits = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in APP_CODE
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(pattern, line)
+    ]
     assert not hits, f"{pattern} in {hits}"
 
 

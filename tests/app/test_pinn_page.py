@@ -6,7 +6,9 @@ from tests.app.support import TIMEOUT, open_lab_page
 
 
 def chart_titles(at):
-    return " ".join(json.dumps(json.loads(c.proto.spec).get("title", ""), ensure_ascii=False) for c in at.get("vega_lite_chart"))
+    return " ".join(
+        json.dumps(json.loads(c.proto.spec).get("title", ""), ensure_ascii=False) for c in at.get("vega_lite_chart")
+    )
 
 
 def tiny(at):
@@ -27,8 +29,17 @@ def test_train_shows_loss_terms_error_heatmaps_and_slices():
     assert not at.exception
     assert run.status == "completed" and len(run.history) == 2
     titles = chart_titles(at)
-    for title in ("Loss", "Loss terms", "Error against the exact solution", "u predicted", "u exact", "|error|",
-                  "Slices through the shock", "|PDE residual|", "Where the points are"):
+    for title in (
+        "Loss",
+        "Loss terms",
+        "Error against the exact solution",
+        "u predicted",
+        "u exact",
+        "|error|",
+        "Slices through the shock",
+        "|PDE residual|",
+        "Where the points are",
+    ):
         assert title in titles, title
     labels = {m.label: m.value for m in at.metric}
     assert labels["Relative L2 error"] == f"{run.snapshot['rel_l2_error']:.2e}"

@@ -16,7 +16,9 @@ LECTURE_NUMBERS = (
 
 
 def chart_titles(at):
-    return " ".join(json.dumps(json.loads(c.proto.spec).get("title", ""), ensure_ascii=False) for c in at.get("vega_lite_chart"))
+    return " ".join(
+        json.dumps(json.loads(c.proto.spec).get("title", ""), ensure_ascii=False) for c in at.get("vega_lite_chart")
+    )
 
 
 def page_text(at):
@@ -46,14 +48,21 @@ def test_train_shows_metric_baseline_gradients_and_gates():
     assert not at.exception
     assert run.status == "completed" and "val_mse" in run.metrics
     titles = chart_titles(at)
-    for title in ("Loss", "Validation MSE against the baseline", "Answers against the true sums",
-                  "Gradient of the loss with respect to each hidden state", "LSTM gates along a validation sequence"):
+    for title in (
+        "Loss",
+        "Validation MSE against the baseline",
+        "Answers against the true sums",
+        "Gradient of the loss with respect to each hidden state",
+        "LSTM gates along a validation sequence",
+    ):
         assert title in titles
     assert at.query_params["seq_len"] == "10"
 
 
 def test_compare_cells_trains_all_three():
-    at = open_lab_page(PAGE, {"task": "weather_toy", "n_sequences": "200", "units": "4", "epochs": "1", "batch_size": "32"})
+    at = open_lab_page(
+        PAGE, {"task": "weather_toy", "n_sequences": "200", "units": "4", "epochs": "1", "batch_size": "32"}
+    )
     at.button(key="compare").click().run()
     entries = at.session_state["rnn_compare"]
     assert [name for name, _ in entries] == ["SimpleRNN", "LSTM", "GRU"]

@@ -6,7 +6,9 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 from tests.e2e.browser_support import EXCEPTION, IDLE, MAIN  # noqa: E402
 
-SMALL = "n_samples=1600&epochs=4&num_layers=1&num_heads=2&d_model=32&key_dim=8&ff_dim=32&learning_rate=0.003&batch_size=32"
+SMALL = (
+    "n_samples=1600&epochs=4&num_layers=1&num_heads=2&d_model=32&key_dim=8&ff_dim=32&learning_rate=0.003&batch_size=32"
+)
 
 
 def test_reverse_trains_and_shows_attention_and_checks_typed_input(lab_server, new_page, screenshots_dir):

@@ -18,7 +18,9 @@ def test_deep_link_trains_and_shows_reconstructions(lab_server, new_page, screen
     page.wait_for_selector(IDLE)
     expect(page.get_by_text("Validation images (never trained on)")).to_be_visible()
     expect(page.get_by_text("What comes back through the 8-number code")).to_be_visible()
-    expect(page.locator(f"{MAIN} [data-testid='stImage'] img").nth(2)).to_be_visible(timeout=30_000)  # images load asynchronously
+    expect(page.locator(f"{MAIN} [data-testid='stImage'] img").nth(2)).to_be_visible(
+        timeout=30_000
+    )  # images load asynchronously
     assert page.locator(EXCEPTION).count() == 0
     page.set_viewport_size({"width": 1400, "height": 3000})
     page.screenshot(path=str(screenshots_dir / "autoencoder_trained.png"), full_page=True)

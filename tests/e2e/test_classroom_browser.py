@@ -10,8 +10,15 @@ from tests.e2e.browser_support import IDLE, MAIN  # noqa: E402
 
 
 def test_classroom_link_opens_the_lab_with_hidden_controls(lab_server, new_page, screenshots_dir):
-    query = urllib.parse.urlencode({"learning_rate": "3", "optimizer": "sgd", "epochs": "10",
-                                    "hide": "learning_rate,optimizer", "task": "Why does this loss jump around?"})
+    query = urllib.parse.urlencode(
+        {
+            "learning_rate": "3",
+            "optimizer": "sgd",
+            "epochs": "10",
+            "hide": "learning_rate,optimizer",
+            "task": "Why does this loss jump around?",
+        }
+    )
     page = new_page(lab_server, f"/MLP?{query}")
     expect(page.locator(f"{MAIN} h1").filter(has_text="Multilayer perceptron")).to_be_visible(timeout=90_000)
     page.wait_for_selector(IDLE, timeout=90_000)

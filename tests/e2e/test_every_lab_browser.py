@@ -36,9 +36,21 @@ from tests.e2e.browser_support import (  # noqa: E402
 
 # page path, title, a deep link that trains for minutes, and the number input that shows the link was read
 LABS = {
-    "autoencoder": ("/Autoencoder", "Autoencoder", "dataset=digits&hidden_units=32&bottleneck=8&epochs=1500", "epochs", "1500"),
+    "autoencoder": (
+        "/Autoencoder",
+        "Autoencoder",
+        "dataset=digits&hidden_units=32&bottleneck=8&epochs=1500",
+        "epochs",
+        "1500",
+    ),
     "gan": ("/GAN", "GAN", "n_samples=2048&batch_size=128&g_width=32&d_width=32&epochs=1500", "epochs", "1500"),
-    "pinn": ("/PINN", "PINN: Burgers' equation", "n_f=1000&depth=3&width=20&steps=5000&lbfgs_iterations=0", "steps", "5000"),
+    "pinn": (
+        "/PINN",
+        "PINN: Burgers' equation",
+        "n_f=1000&depth=3&width=20&steps=5000&lbfgs_iterations=0",
+        "steps",
+        "5000",
+    ),
     "rnn": ("/RNN_LSTM", "RNN vs LSTM", "task=adding&seq_len=20&units=16&epochs=400", "epochs", "400"),
     "attention": ("/Attention", "Transformer attention", "epochs=400&n_samples=2000", "epochs", "400"),
 }

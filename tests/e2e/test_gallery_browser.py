@@ -14,7 +14,9 @@ def test_gallery_opens_an_entry_in_its_lab(lab_server, new_page, screenshots_dir
     expect(page.locator(f"{MAIN} h1").filter(has_text="Gallery of loss curves")).to_be_visible(timeout=90_000)
     page.wait_for_selector(IDLE, timeout=90_000)
     expect(page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").first).to_be_visible(timeout=30_000)
-    expect(page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").nth(3)).to_be_visible(timeout=30_000)  # charts render asynchronously
+    expect(page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").nth(3)).to_be_visible(
+        timeout=30_000
+    )  # charts render asynchronously
     page.set_viewport_size({"width": 1400, "height": 2400})
     page.screenshot(path=str(screenshots_dir / "gallery.png"), full_page=True)
     page.locator(".st-key-open_mlp-lr-too-low button").click()

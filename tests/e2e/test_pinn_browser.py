@@ -18,10 +18,17 @@ def test_deep_link_trains_and_shows_the_solution_forming(lab_server, new_page, s
     expect(progress).to_contain_text("Completed", timeout=150_000)
     page.wait_for_selector(IDLE)
     expect(page.get_by_text("Relative L2 error", exact=True)).to_be_visible()
-    for caption in ("The data term pins u", "Measured against the exact solution", "Time runs left to right",
-                    "The equation's residual", "Collocation points are where"):
+    for caption in (
+        "The data term pins u",
+        "Measured against the exact solution",
+        "Time runs left to right",
+        "The equation's residual",
+        "Collocation points are where",
+    ):
         expect(page.get_by_text(caption)).to_be_visible()
-    expect(page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").nth(7)).to_be_visible(timeout=30_000)  # charts render asynchronously
+    expect(page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").nth(7)).to_be_visible(
+        timeout=30_000
+    )  # charts render asynchronously
     assert page.locator(EXCEPTION).count() == 0
     page.set_viewport_size({"width": 1400, "height": 3000})
     page.wait_for_timeout(1500)

@@ -8,7 +8,9 @@ from tests.e2e.browser_support import EXCEPTION, IDLE, MAIN  # noqa: E402
 
 
 def test_deep_link_shows_worked_example_and_trains(lab_server, new_page, screenshots_dir):
-    page = new_page(lab_server, "/RNN_LSTM?task=weather_toy&cell=simple_rnn&units=3&n_sequences=1000&learning_rate=0.01&epochs=6")
+    page = new_page(
+        lab_server, "/RNN_LSTM?task=weather_toy&cell=simple_rnn&units=3&n_sequences=1000&learning_rate=0.01&epochs=6"
+    )
     expect(page.locator(f"{MAIN} h1").filter(has_text="RNN vs LSTM")).to_be_visible(timeout=90_000)
     page.wait_for_selector(IDLE, timeout=90_000)
     expect(page.get_by_text("= [0.7166, 0.9363, 0.9070]")).to_be_visible()
@@ -19,7 +21,9 @@ def test_deep_link_shows_worked_example_and_trains(lab_server, new_page, screens
     page.wait_for_selector(IDLE)
     expect(page.get_by_text("How strongly the loss on 32 validation sequences depends")).to_be_visible()
     expect(page.get_by_text("Dashed: the baseline to beat")).to_be_visible()
-    expect(page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").nth(4)).to_be_visible(timeout=30_000)  # charts render asynchronously
+    expect(page.locator(f"{MAIN} [data-testid='stVegaLiteChart']").nth(4)).to_be_visible(
+        timeout=30_000
+    )  # charts render asynchronously
     assert page.locator(EXCEPTION).count() == 0
     page.set_viewport_size({"width": 1400, "height": 3000})
     page.screenshot(path=str(screenshots_dir / "rnn_trained.png"), full_page=True)

@@ -28,16 +28,23 @@ TINY = AttentionConfig(n_samples=400, epochs=2, **SMALL)
 
 
 def run_job(config):
-    return TrainingJob(ATTENTION_LAB, config, load_attention_data(config), number=1, queue=JobQueue(max_jobs=4)).start().wait(300)
+    return (
+        TrainingJob(ATTENTION_LAB, config, load_attention_data(config), number=1, queue=JobQueue(max_jobs=4))
+        .start()
+        .wait(300)
+    )
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"task": "copy_shift", "seq_len": 4, "shift": 4}, "shift \\(4\\) must be smaller"),
-    ({"d_model": 15, "positional": "sinusoidal"}, "must be even"),
-    ({"n_samples": 200, "batch_size": 256}, "batch_size \\(256\\) is larger"),
-    ({"task": "translate"}, "task must be one of reverse, copy_shift, sort, text"),
-    ({"seq_len": 40}, "seq_len must be between 2 and 32"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"task": "copy_shift", "seq_len": 4, "shift": 4}, "shift \\(4\\) must be smaller"),
+        ({"d_model": 15, "positional": "sinusoidal"}, "must be even"),
+        ({"n_samples": 200, "batch_size": 256}, "batch_size \\(256\\) is larger"),
+        ({"task": "translate"}, "task must be one of reverse, copy_shift, sort, text"),
+        ({"seq_len": 40}, "seq_len must be between 2 and 32"),
+    ],
+)
 def test_invalid_settings_say_what_is_wrong(settings, message):
     with pytest.raises(ValueError, match=message):
         AttentionConfig(**settings)
@@ -110,7 +117,9 @@ def test_without_positions_attention_cannot_tell_where_a_token_sits():
     model = build_transformer(AttentionConfig(positional="none", **SMALL), 10)
     x = np.array([[1, 2, 3, 4, 5, 6, 7, 8]], dtype="int32")
     out = np.asarray(model(x))
-    np.testing.assert_allclose(np.asarray(model(x[:, ::-1])), out[:, ::-1], atol=1e-5)  # permuting inputs permutes outputs
+    np.testing.assert_allclose(
+        np.asarray(model(x[:, ::-1])), out[:, ::-1], atol=1e-5
+    )  # permuting inputs permutes outputs
 
 
 def test_saved_model_loads_with_its_positional_layer(tmp_path):
@@ -139,11 +148,26 @@ def test_thin_keeps_first_latest_and_the_cap():
 
 
 def test_reverse_learns_the_anti_diagonal():
-    config = AttentionConfig(seq_len=5, vocab_size=5, n_samples=1600, batch_size=32, epochs=3, learning_rate=0.003,
-                             num_layers=1, num_heads=2, d_model=32, key_dim=8, ff_dim=32)
+    config = AttentionConfig(
+        seq_len=5,
+        vocab_size=5,
+        n_samples=1600,
+        batch_size=32,
+        epochs=3,
+        learning_rate=0.003,
+        num_layers=1,
+        num_heads=2,
+        d_model=32,
+        key_dim=8,
+        ff_dim=32,
+    )
     run = run_job(config)
     assert run.status == "completed"
-    assert run.metrics["val_token_accuracy"] > 0.95 and run.metrics["val_sequence_accuracy"] > 0.8 and run.history[-1]["loss"] < run.history[0]["loss"]
+    assert (
+        run.metrics["val_token_accuracy"] > 0.95
+        and run.metrics["val_sequence_accuracy"] > 0.8
+        and run.history[-1]["loss"] < run.history[0]["loss"]
+    )
     frames = run.snapshot["frames"]
     assert frames[0]["epoch"] == 0 and frames[-1]["epoch"] == 3
 
@@ -184,8 +208,23 @@ def test_generated_script_reproduces_the_run(tmp_path):
 
 def test_cli_reports_validation_metrics_and_a_text_sample(tmp_path, capsys):
     out = tmp_path / "out.json"
-    args = ["run", "attention", "--set", "task=text", "--set", "seq_len=16", "--set", "epochs=1", "--set", "num_layers=1",
-            "--set", "d_model=16", "--quiet", "--json", str(out)]
+    args = [
+        "run",
+        "attention",
+        "--set",
+        "task=text",
+        "--set",
+        "seq_len=16",
+        "--set",
+        "epochs=1",
+        "--set",
+        "num_layers=1",
+        "--set",
+        "d_model=16",
+        "--quiet",
+        "--json",
+        str(out),
+    ]
     assert main(args) == 0
     result = json.loads(out.read_text())
     assert result["status"] == "completed" and result["config"]["task"] == "text"

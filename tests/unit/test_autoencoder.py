@@ -33,7 +33,12 @@ def digits():
 def test_defaults_are_the_lecture_setting():
     config = AutoencoderConfig()
     assert (config.dataset, config.hidden_units, config.bottleneck) == ("mnist5k", (128,), 32)
-    assert (config.output_activation, config.loss, config.optimizer, config.learning_rate) == ("sigmoid", "binary_crossentropy", "adadelta", 1.0)
+    assert (config.output_activation, config.loss, config.optimizer, config.learning_rate) == (
+        "sigmoid",
+        "binary_crossentropy",
+        "adadelta",
+        1.0,
+    )
     assert (config.val_split, config.batch_size, config.epochs, config.noise) == (0.2, 256, 30, 0.0)
 
 
@@ -161,7 +166,11 @@ def test_latent_plane_keeps_2d_codes_and_projects_larger_ones():
     assert points.shape == (200, 2) and sum(plane["explained"]) == pytest.approx(1.0)
     np.testing.assert_allclose(ae_lab.plane_to_codes(plane, points), flat, atol=1e-8)
     grid = ae_lab.plane_grid(plane, size=3)
-    assert grid.shape == (9, 2) and grid[0, 1] == pytest.approx(plane["hi"][1]) and grid[-1, 0] == pytest.approx(plane["hi"][0])
+    assert (
+        grid.shape == (9, 2)
+        and grid[0, 1] == pytest.approx(plane["hi"][1])
+        and grid[-1, 0] == pytest.approx(plane["hi"][0])
+    )
 
 
 def test_first_of_each_skips_absent_digits():
@@ -206,7 +215,9 @@ def test_denoising_trains_noisy_to_clean(digits):
 
 def test_cli_runs_the_lab_headless(tmp_path, capsys):
     out = tmp_path / "out.json"
-    assert main(["run", "autoencoder", "--set", "dataset=digits", "--set", "epochs=2", "--quiet", "--json", str(out)]) == 0
+    assert (
+        main(["run", "autoencoder", "--set", "dataset=digits", "--set", "epochs=2", "--quiet", "--json", str(out)]) == 0
+    )
     result = json.loads(out.read_text())
     assert result["status"] == "completed" and {"val_mse", "val_bce"} <= set(result["metrics"])
     assert main(["run", "autoencoder", "--set", "bottleneck=1"]) == 2
@@ -214,7 +225,8 @@ def test_cli_runs_the_lab_headless(tmp_path, capsys):
 
 
 def test_verdict_names_the_lowest_validation_mse():
-    from lab.labs.autoencoder.views import image_grid, verdict
+    from lab.labs.autoencoder.charts import image_grid
+    from lab.labs.autoencoder.views import verdict
 
     def run(val_mse, falling=False):
         history = [{"epoch": e, "val_mse": val_mse * (1 + (6 - e) * 0.1 * falling)} for e in range(1, 7)]

@@ -18,7 +18,9 @@ def test_list_and_show(capsys):
 
 def test_run_writes_json_and_model(tmp_path, capsys):
     out, model = tmp_path / "out.json", tmp_path / "m.keras"
-    code = main(["run", "mlp", "--set", "epochs=3", "--set", "n_samples=200", "--json", str(out), "--save-model", str(model)])
+    code = main(
+        ["run", "mlp", "--set", "epochs=3", "--set", "n_samples=200", "--json", str(out), "--save-model", str(model)]
+    )
     assert code == 0
     result = json.loads(out.read_text())
     assert result["status"] == "completed" and len(result["history"]) == 3
@@ -37,12 +39,16 @@ def test_regression_reports_val_mse(tmp_path):
 
 def test_divergence_exits_zero_with_status_diverged(tmp_path):
     out = tmp_path / "out.json"
-    assert main(["run", "mlp", "--set", "optimizer=sgd", "--set", "learning_rate=50", "--quiet", "--json", str(out)]) == 0
+    assert (
+        main(["run", "mlp", "--set", "optimizer=sgd", "--set", "learning_rate=50", "--quiet", "--json", str(out)]) == 0
+    )
     assert json.loads(out.read_text())["status"] == "diverged"
 
 
 def test_invalid_configuration_exits_two_without_traceback():
-    proc = subprocess.run([sys.executable, "-m", "lab", "run", "mlp", "--set", "epochs=-5"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "lab", "run", "mlp", "--set", "epochs=-5"], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "epochs must be between 1 and 2000; got -5" in proc.stderr
     assert "Traceback" not in proc.stderr

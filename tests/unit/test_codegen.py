@@ -35,7 +35,9 @@ def start_script(source, folder):
     path.write_text(source)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
-    return subprocess.Popen([sys.executable, str(path)], cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(path)], cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def final_losses(process):
@@ -62,8 +64,19 @@ def imported_modules(source):
     "lab_name, config",
     [
         ("mlp", MLPConfig(epochs=5)),
-        ("mlp", MLPConfig(dataset="sine", n_samples=300, activations=("tanh",), optimizer="sgd", learning_rate=0.05,
-                          dropout=0.2, l2=0.001, epochs=5)),
+        (
+            "mlp",
+            MLPConfig(
+                dataset="sine",
+                n_samples=300,
+                activations=("tanh",),
+                optimizer="sgd",
+                learning_rate=0.05,
+                dropout=0.2,
+                l2=0.001,
+                epochs=5,
+            ),
+        ),
         ("autoencoder", AutoencoderConfig(**TINY_AE)),
         ("autoencoder", AutoencoderConfig(**TINY_AE, noise=0.3, optimizer="adam", learning_rate=0.003, batch_size=64)),
     ],
@@ -95,7 +108,9 @@ def csv_file(folder, classes):
 CASES = [(name, None) for name in DATASETS if name != "csv"] + [("csv", True), ("csv", False)]
 
 
-@pytest.mark.parametrize("name, classes", CASES, ids=[f"{n}-{'classes' if c else 'values'}" if n == "csv" else n for n, c in CASES])
+@pytest.mark.parametrize(
+    "name, classes", CASES, ids=[f"{n}-{'classes' if c else 'values'}" if n == "csv" else n for n, c in CASES]
+)
 def test_script_is_standalone_and_builds_the_labs_data(name, classes, tmp_path):
     extra = {"csv_path": csv_file(tmp_path, classes)} if name == "csv" else {}
     config = MLPConfig(dataset=name, n_samples=120, seed=7, **extra)
@@ -109,10 +124,16 @@ def test_script_is_standalone_and_builds_the_labs_data(name, classes, tmp_path):
     exec(compile(source.split('"""\n## The model')[0], "script", "exec"), namespace)
     data = load_mlp_data(config)
     head = choose_head(data.task, data.n_classes, config.loss, config.output_activation)
-    assert (namespace["OUTPUT_UNITS"], namespace["OUTPUT_ACTIVATION"], namespace["LOSS"]) == (head.units, head.activation, head.loss)
+    assert (namespace["OUTPUT_UNITS"], namespace["OUTPUT_ACTIVATION"], namespace["LOSS"]) == (
+        head.units,
+        head.activation,
+        head.loss,
+    )
     for split in ("train", "val"):
         np.testing.assert_array_equal(namespace[f"x_{split}"], getattr(data, f"x_{split}"))
-        np.testing.assert_array_equal(namespace[f"y_{split}"], encode_targets(getattr(data, f"y_{split}"), head, data.n_classes))
+        np.testing.assert_array_equal(
+            namespace[f"y_{split}"], encode_targets(getattr(data, f"y_{split}"), head, data.n_classes)
+        )
 
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
@@ -123,14 +144,34 @@ def test_optimizer_code_builds_the_labs_optimizer(name):
 
 
 def test_settings_appear_as_named_values():
-    config = MLPConfig(dataset="spirals", hidden_units=(8, 4), activations=("tanh", "relu"), l1=0.001, dropout=0.1,
-                       loss="mse", learning_rate=0.02, optimizer="momentum")
+    config = MLPConfig(
+        dataset="spirals",
+        hidden_units=(8, 4),
+        activations=("tanh", "relu"),
+        l1=0.001,
+        dropout=0.1,
+        loss="mse",
+        learning_rate=0.02,
+        optimizer="momentum",
+    )
     source = mlp_script(config)
-    for line in ['HIDDEN_UNITS = [8, 4]', 'ACTIVATIONS = ["tanh", "relu"]', "L1 = 0.001", "DROPOUT = 0.1",
-                 "LEARNING_RATE = 0.02", 'LOSS = "mse"', "OUTPUT_UNITS = 2", "momentum=0.9", "# Note: mse is a regression loss",
-                 "def make_spirals(n, noise, rng):"]:
+    for line in [
+        "HIDDEN_UNITS = [8, 4]",
+        'ACTIVATIONS = ["tanh", "relu"]',
+        "L1 = 0.001",
+        "DROPOUT = 0.1",
+        "LEARNING_RATE = 0.02",
+        'LOSS = "mse"',
+        "OUTPUT_UNITS = 2",
+        "momentum=0.9",
+        "# Note: mse is a regression loss",
+        "def make_spirals(n, noise, rng):",
+    ]:
         assert line in source
-    assert "keras.utils.set_random_seed(SEED)" in source.split("keras.layers.Normalization")[0].split("train_test_split(\n")[-1]
+    assert (
+        "keras.utils.set_random_seed(SEED)"
+        in source.split("keras.layers.Normalization")[0].split("train_test_split(\n")[-1]
+    )
 
 
 @pytest.mark.parametrize("name", ae_configs.DATASETS)
@@ -144,8 +185,12 @@ def test_autoencoder_script_compiles_and_imports_only_keras_numpy_sklearn(name, 
 
 @pytest.mark.parametrize(
     "name",
-    [*ae_configs.SPLIT_DATASETS,
-     pytest.param("mnist", marks=pytest.mark.skipif(not KERAS_MNIST.exists(), reason="Keras' full MNIST is not cached"))],
+    [
+        *ae_configs.SPLIT_DATASETS,
+        pytest.param(
+            "mnist", marks=pytest.mark.skipif(not KERAS_MNIST.exists(), reason="Keras' full MNIST is not cached")
+        ),
+    ],
 )
 def test_autoencoder_script_builds_the_labs_images_and_model(name):
     config = AutoencoderConfig(dataset=name, noise=0.2, seed=3, val_split=0.25, hidden_units=(8,), bottleneck=2)
@@ -163,20 +208,40 @@ def test_autoencoder_script_builds_the_labs_images_and_model(name):
     assert ours.get_config() == theirs.get_config()
     compiled = [model.get_compile_config() for model in (ours, theirs)]
     for c in compiled:
-        c["optimizer"] = {**c["optimizer"], "config": {**c["optimizer"]["config"], "name": None}}  # names differ by a counter
+        c["optimizer"] = {
+            **c["optimizer"],
+            "config": {**c["optimizer"]["config"], "name": None},
+        }  # names differ by a counter
     assert compiled[0] == compiled[1]
     for a, b in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_array_equal(a, b)  # the same seed point gives the same initial weights
 
 
 def test_autoencoder_settings_appear_as_named_values():
-    config = AutoencoderConfig(dataset="mnist", hidden_units=(256, 64), bottleneck=8, noise=0.25, activation="tanh",
-                               output_activation="linear", optimizer="momentum", learning_rate=0.02)
+    config = AutoencoderConfig(
+        dataset="mnist",
+        hidden_units=(256, 64),
+        bottleneck=8,
+        noise=0.25,
+        activation="tanh",
+        output_activation="linear",
+        optimizer="momentum",
+        learning_rate=0.02,
+    )
     source = autoencoder_script(config)
-    for line in ["HIDDEN_UNITS = [256, 64]", "BOTTLENECK = 8", "NOISE = 0.25", 'ACTIVATION = "tanh"',
-                 'OUTPUT_ACTIVATION = "linear"', 'LOSS = "binary_crossentropy"', "LEARNING_RATE = 0.02", "momentum=0.9",
-                 "# Note: binary_crossentropy with a linear last layer is a mismatch", "keras.datasets.mnist.load_data()",
-                 "Title: A denoising autoencoder on mnist"]:
+    for line in [
+        "HIDDEN_UNITS = [256, 64]",
+        "BOTTLENECK = 8",
+        "NOISE = 0.25",
+        'ACTIVATION = "tanh"',
+        'OUTPUT_ACTIVATION = "linear"',
+        'LOSS = "binary_crossentropy"',
+        "LEARNING_RATE = 0.02",
+        "momentum=0.9",
+        "# Note: binary_crossentropy with a linear last layer is a mismatch",
+        "keras.datasets.mnist.load_data()",
+        "Title: A denoising autoencoder on mnist",
+    ]:
         assert line in source
     assert "VAL_SPLIT" not in source  # full MNIST validates on its own test images
     assert "keras.utils.set_random_seed(SEED)" in source.split("keras.Input")[0].split("x_noisy = ")[-1]
@@ -187,8 +252,17 @@ def test_gan_script_reproduces_the_engines_losses(tmp_path):
     from lab.labs.gan.codegen import script as gan_script
     from lab.labs.gan.config import GANConfig
 
-    config = GANConfig(n_samples=512, batch_size=128, epochs=2, g_width=16, d_width=16, d_steps=2, loss="minimax",
-                       d_optimizer="sgd", label_smoothing=0.1)
+    config = GANConfig(
+        n_samples=512,
+        batch_size=128,
+        epochs=2,
+        g_width=16,
+        d_width=16,
+        d_steps=2,
+        loss="minimax",
+        d_optimizer="sgd",
+        label_smoothing=0.1,
+    )
     source = gan_script(config)
     assert imported_modules(source) <= {"numpy", "keras", "tensorflow"}
     process = start_script(source, tmp_path)

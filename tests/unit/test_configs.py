@@ -33,7 +33,10 @@ def test_defaults_are_valid_and_round_trip_through_text():
         ({"hidden_units": "32,0"}, "each item of hidden_units must be between 1 and 512"),
         ({"hidden_units": "32,x"}, "hidden_units must be a whole number, not 'x'"),
         ({"activations": "relu,swish"}, "each item of activations must be one of relu"),
-        ({"hidden_units": "8,8,8", "activations": "relu,tanh"}, "activations has 2 entries but there are 3 hidden layers"),
+        (
+            {"hidden_units": "8,8,8", "activations": "relu,tanh"},
+            "activations has 2 entries but there are 3 hidden layers",
+        ),
         ({"dataset": "csv"}, "dataset=csv needs a CSV file"),
         ({"colour": "red"}, "Unknown setting colour"),
     ],

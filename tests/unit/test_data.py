@@ -14,8 +14,14 @@ def test_every_builtin_dataset_loads_and_splits(name):
     n = len(data.x_train) + len(data.x_val)
     assert abs(len(data.x_val) / n - 0.25) < 0.02
     assert data.x_train.dtype == np.float32 and np.isfinite(data.x_train).all()
-    expected = {"sine": "regression", "diabetes": "regression", "iris": "multiclass", "wine": "multiclass",
-                "digits": "multiclass", "blobs": "multiclass"}.get(name, "binary")
+    expected = {
+        "sine": "regression",
+        "diabetes": "regression",
+        "iris": "multiclass",
+        "wine": "multiclass",
+        "digits": "multiclass",
+        "blobs": "multiclass",
+    }.get(name, "binary")
     assert data.task == expected
     if data.task == "regression":
         y = np.concatenate([data.y_train, data.y_val])
@@ -34,7 +40,9 @@ def test_same_seed_same_data_other_seed_other_data():
 
 def test_csv_classification_and_regression(tmp_path):
     rng = np.random.default_rng(0)
-    rows = ["a,b,label,value"] + [f"{x:.3f},{y:.3f},{'yes' if x > y else 'no'},{x * 2 + y:.4f}" for x, y in rng.normal(size=(60, 2))]
+    rows = ["a,b,label,value"] + [
+        f"{x:.3f},{y:.3f},{'yes' if x > y else 'no'},{x * 2 + y:.4f}" for x, y in rng.normal(size=(60, 2))
+    ]
     path = tmp_path / "data.csv"
     path.write_text("\n".join(rows))
     data = load_mlp_data(MLPConfig(dataset="csv", csv_path=str(path), target="label"))

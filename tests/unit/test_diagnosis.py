@@ -152,7 +152,7 @@ def test_small_drop_that_already_flattened_is_not_too_low():
 def _batches(spikes, seed=0, count=2000):
     rng = np.random.default_rng(seed)
     batches = decay(250, epochs=count) * rng.lognormal(0.0, 0.3, count)
-    batches[::count // spikes] *= 6
+    batches[:: count // spikes] *= 6
     return batches
 
 
@@ -223,15 +223,13 @@ def test_overfitting_is_not_also_still_learning():
 
 def test_diagnose_history_reads_keras_style_rows():
     loss, val = CURVES["overfitting"]["loss"], CURVES["overfitting"]["val_loss"]
-    history = [{"epoch": i, "loss": a, "val_loss": b, "accuracy": 0.5}
-               for i, (a, b) in enumerate(zip(loss, val))]
+    history = [{"epoch": i, "loss": a, "val_loss": b, "accuracy": 0.5} for i, (a, b) in enumerate(zip(loss, val))]
     assert diagnose_history(history) == diagnose(loss, val)
 
 
 def test_diagnose_history_skips_missing_validation_epochs():
     loss = CURVES["val_below_train"]["loss"]
-    history = [{"loss": a} if i % 2 else {"loss": a, "val_loss": 0.8 * a}
-               for i, a in enumerate(loss)]
+    history = [{"loss": a} if i % 2 else {"loss": a, "val_loss": 0.8 * a} for i, a in enumerate(loss)]
     assert diagnose_history(history)["labels"] == ["healthy", "val_below_train"]
     assert diagnose_history([{"loss": a} for a in loss])["labels"] == ["healthy"]
 

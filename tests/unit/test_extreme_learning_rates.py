@@ -26,7 +26,9 @@ LONG_RUNS = {
     "gan": GANConfig(n_samples=256, batch_size=32, epochs=500, g_width=16, d_width=16, g_depth=1, d_depth=1),
     "pinn": PINNConfig(n_u=40, n_f=200, depth=2, width=12, steps=5000, lbfgs_iterations=0, learning_rate=1e-3),
     "rnn": RNNConfig(task="adding", seq_len=12, n_sequences=400, units=8, epochs=200, batch_size=16),
-    "attention": AttentionConfig(n_samples=400, epochs=200, batch_size=16, num_layers=1, num_heads=1, d_model=16, key_dim=8, ff_dim=16),
+    "attention": AttentionConfig(
+        n_samples=400, epochs=200, batch_size=16, num_layers=1, num_heads=1, d_model=16, key_dim=8, ff_dim=16
+    ),
 }
 
 

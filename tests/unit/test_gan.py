@@ -90,8 +90,25 @@ def test_tiny_run_reports_modes_and_live_views():
 
 def test_cli_writes_modes_and_samples(tmp_path, capsys):
     out = tmp_path / "out.json"
-    code = main(["run", "gan", "--set", "n_samples=256", "--set", "batch_size=64", "--set", "epochs=1",
-                 "--set", "g_width=16", "--set", "d_width=16", "--quiet", "--json", str(out)])
+    code = main(
+        [
+            "run",
+            "gan",
+            "--set",
+            "n_samples=256",
+            "--set",
+            "batch_size=64",
+            "--set",
+            "epochs=1",
+            "--set",
+            "g_width=16",
+            "--set",
+            "d_width=16",
+            "--quiet",
+            "--json",
+            str(out),
+        ]
+    )
     assert code == 0
     result = json.loads(out.read_text())
     assert result["status"] == "completed"
@@ -178,12 +195,21 @@ def test_gan_diagnosis_names_each_failure_and_the_balanced_game():
     collapsed = diagnose_history(game(modes_captured=[8] * 20 + [2] * 20))
     assert collapsed["labels"] == ["mode_collapse"] and "8 modes at epoch 1" in collapsed["findings"][0]["evidence"]
     assert diagnose_history(game(spread=[0.05] * 40))["labels"] == ["mode_collapse"]
-    on_two_modes = diagnose_history(game(modes_captured=[2] * 40, modes_total=[8] * 40, high_quality_fraction=[0.9] * 40))
-    assert on_two_modes["labels"] == ["mode_collapse"] and "only 2 of the 8 modes" in on_two_modes["findings"][0]["evidence"]
-    assert diagnose_history(game(modes_captured=[8] * 40, modes_total=[8] * 40, high_quality_fraction=[0.9] * 40))["labels"] == ["balanced"]
+    on_two_modes = diagnose_history(
+        game(modes_captured=[2] * 40, modes_total=[8] * 40, high_quality_fraction=[0.9] * 40)
+    )
+    assert (
+        on_two_modes["labels"] == ["mode_collapse"]
+        and "only 2 of the 8 modes" in on_two_modes["findings"][0]["evidence"]
+    )
+    assert diagnose_history(game(modes_captured=[8] * 40, modes_total=[8] * 40, high_quality_fraction=[0.9] * 40))[
+        "labels"
+    ] == ["balanced"]
     swinging = diagnose_history(game(high_quality_fraction=[0.9, 0.9, 0.3, 0.3] * 10))
     assert swinging["labels"] == ["oscillation"]
     steady = diagnose_history(game(high_quality_fraction=list(np.linspace(0.5, 0.95, 40))))
     assert steady["labels"] == ["balanced"]
     assert diagnose_history(game(n=3))["too_early"]
-    assert diagnose_history(game(d_real=[0.5, float("nan")] + [0.5] * 38, d_loss=[1.0, float("nan")]))["labels"] == ["diverged"]
+    assert diagnose_history(game(d_real=[0.5, float("nan")] + [0.5] * 38, d_loss=[1.0, float("nan")]))["labels"] == [
+        "diverged"
+    ]

@@ -10,7 +10,11 @@ from models.mlp import build_mlp, choose_head, count_parameters, encode_targets
 
 @pytest.mark.parametrize(
     "hidden, n_in, n_out, expected",
-    [((), 2, 1, 3), ((32, 32), 2, 1, 2 * 32 + 32 + 32 * 32 + 32 + 32 + 1), ((64,), 64, 10, 64 * 64 + 64 + 64 * 10 + 10)],
+    [
+        ((), 2, 1, 3),
+        ((32, 32), 2, 1, 2 * 32 + 32 + 32 * 32 + 32 + 32 + 1),
+        ((64,), 64, 10, 64 * 64 + 64 + 64 * 10 + 10),
+    ],
 )
 def test_parameter_count_formula_matches_keras(hidden, n_in, n_out, expected):
     assert count_parameters(n_in, hidden, n_out) == expected

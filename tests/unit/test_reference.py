@@ -38,7 +38,9 @@ def test_shock_forms_at_zero_and_solution_is_odd():
     np.testing.assert_allclose(grid, -grid[:, ::-1], atol=1e-9)  # u(t, −x) = −u(t, x)
     _, x = burgers.evaluation_grid()
     slope = np.diff(grid[-1]) / np.diff(x)
-    assert np.argmin(slope) in (127, 128) and slope.min() < -50  # steepest at x = 0 by t = 0.99 (about −80 between grid points)
+    assert (
+        np.argmin(slope) in (127, 128) and slope.min() < -50
+    )  # steepest at x = 0 by t = 0.99 (about −80 between grid points)
 
 
 def test_vectorised_matches_pointwise_and_small_viscosity_does_not_overflow():
@@ -52,6 +54,7 @@ def test_vectorised_matches_pointwise_and_small_viscosity_does_not_overflow():
 
 def test_heat_solution_satisfies_its_equation():
     t, x, nu, h = 0.3, 0.2, 0.05, 1e-4
+
     def u(t, x):
         return burgers.heat_exact(t, x, nu)
 

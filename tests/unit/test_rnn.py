@@ -128,7 +128,9 @@ def test_state_dynamics_follow_the_spectral_radius():
 
 def test_tiny_run_learns_and_reports_baseline_and_views():
     config = TINY.replace(cell="lstm", epochs=3, learning_rate=0.01)
-    run = TrainingJob(RNN_LAB, config, load_sequence_data(config), number=1, queue=JobQueue(max_jobs=4)).start().wait(120)
+    run = (
+        TrainingJob(RNN_LAB, config, load_sequence_data(config), number=1, queue=JobQueue(max_jobs=4)).start().wait(120)
+    )
     assert run.status == "completed" and len(run.history) == 3
     assert run.history[-1]["loss"] < run.history[0]["loss"]
     assert run.metrics["baseline_mse"] == pytest.approx(1 / 6, abs=0.05) and "val_mse" in run.metrics
@@ -138,8 +140,9 @@ def test_tiny_run_learns_and_reports_baseline_and_views():
 
 
 def test_toy_starts_from_the_lecture_weights_and_learns_t_after_s_c_r():
-    config = RNNConfig(task="weather_toy", cell="simple_rnn", units=3, n_sequences=1000, epochs=8,
-                       learning_rate=0.01, batch_size=32)
+    config = RNNConfig(
+        task="weather_toy", cell="simple_rnn", units=3, n_sequences=1000, epochs=8, learning_rate=0.01, batch_size=32
+    )
     run = TrainingJob(RNN_LAB, config, load_sequence_data(config), queue=JobQueue(max_jobs=4)).start().wait(120)
     before, after = run.first_snapshot["task"]["probabilities"], run.snapshot["task"]["probabilities"]
     assert np.argmax(before) == 0  # S, as in the lecture
@@ -149,8 +152,25 @@ def test_toy_starts_from_the_lecture_weights_and_learns_t_after_s_c_r():
 
 def test_cli_reports_temperature_against_persistence(tmp_path):
     out = tmp_path / "out.json"
-    code = main(["run", "rnn", "--set", "task=temperature", "--set", "window=6", "--set", "units=4",
-                 "--set", "epochs=1", "--set", "batch_size=256", "--quiet", "--json", str(out)])
+    code = main(
+        [
+            "run",
+            "rnn",
+            "--set",
+            "task=temperature",
+            "--set",
+            "window=6",
+            "--set",
+            "units=4",
+            "--set",
+            "epochs=1",
+            "--set",
+            "batch_size=256",
+            "--quiet",
+            "--json",
+            str(out),
+        ]
+    )
     assert code == 0
     metrics = json.loads(out.read_text())["metrics"]
     assert {"val_mae", "persistence_mae", "val_loss"} <= set(metrics)
@@ -163,7 +183,9 @@ def test_generated_script_reproduces_the_run(tmp_path):
     config = TINY.replace(cell="gru")
     path = tmp_path / "rnn_script.py"
     path.write_text(rnn_script(config))
-    result = subprocess.run([sys.executable, str(path)], check=False, capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(path)], check=False, capture_output=True, text=True, timeout=180, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     line = [text for text in result.stdout.splitlines() if text.startswith("final_loss=")][-1]
     loss = float(line.split()[0].split("=")[1])

@@ -32,8 +32,10 @@ def imports_of(path):
 
 def allowed_streamlit(path):
     relative = path.relative_to(ROOT).as_posix()
-    return any(pathlib.PurePosixPath(relative).match(pattern) if "*" in pattern else relative.startswith(pattern)
-               for pattern in STREAMLIT_ALLOWED)
+    return any(
+        pathlib.PurePosixPath(relative).match(pattern) if "*" in pattern else relative.startswith(pattern)
+        for pattern in STREAMLIT_ALLOWED
+    )
 
 
 def test_the_registry_finds_the_six_lab_folders_in_menu_order():
@@ -82,15 +84,21 @@ def test_each_page_is_one_call_of_at_most_ten_lines():
 
 
 def test_streamlit_is_imported_only_by_the_ui_layer():
-    offenders = [p.relative_to(ROOT).as_posix() for p in python_files("lab", "models")
-                 if "streamlit" in imports_of(p) and not allowed_streamlit(p)]
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in python_files("lab", "models")
+        if "streamlit" in imports_of(p) and not allowed_streamlit(p)
+    ]
     assert offenders == []
     assert "streamlit" in imports_of(ROOT / "lab" / "labs" / "gan" / "views.py")  # the check sees real imports
 
 
 def test_no_module_in_lab_or_models_is_over_400_lines():
-    long = {p.relative_to(ROOT).as_posix(): n for p in python_files("lab", "models")
-            if (n := len(p.read_text().splitlines())) > 400}
+    long = {
+        p.relative_to(ROOT).as_posix(): n
+        for p in python_files("lab", "models")
+        if (n := len(p.read_text().splitlines())) > 400
+    }
     assert long == {}
 
 

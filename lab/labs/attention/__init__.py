@@ -11,7 +11,7 @@ LAB = LabSpec(
     page="pages/6_Attention.py",
     blurb=(
         "A small transformer learns to reverse, shift and sort sequences and to write text; every head's "
-        'attention map is drawn while it forms.'
+        "attention map is drawn while it forms."
     ),
     summary="A small transformer learns to reverse, shift and sort sequences and to write text; every head's attention map is drawn while it forms.",
     config_cls=AttentionConfig,

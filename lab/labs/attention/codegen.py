@@ -13,7 +13,7 @@ from lab.labs.attention import data as data_text
 from lab.labs.attention.config import TOY_TASKS
 from models import attention as attention_model
 
-TOY_DATA = '''\
+TOY_DATA = """\
 TOY_TASKS = {toy_tasks!r}
 
 
@@ -25,8 +25,8 @@ TOY_TASKS = {toy_tasks!r}
 rng = np.random.default_rng(SEED)
 x_train, y_train = toy_sequences(TASK, N_SAMPLES, SEQ_LEN, VOCAB_SIZE, SHIFT, rng)
 x_val, y_val = toy_sequences(TASK, N_VAL, SEQ_LEN, VOCAB_SIZE, SHIFT, rng)
-'''
-TEXT_DATA = '''\
+"""
+TEXT_DATA = """\
 # Abraham Lincoln's Gettysburg Address (1863, public domain), line breaks as spaces.
 TEXT = {text!r}
 
@@ -40,8 +40,8 @@ split = int(len(ids) * (1 - VAL_SHARE))
 x_train, y_train = char_windows(ids[:split], SEQ_LEN)
 x_val, y_val = char_windows(ids[split:], SEQ_LEN)
 VOCAB_SIZE = len(tokens)
-'''
-MODEL = '''\
+"""
+MODEL = """\
 {sinusoidal_table}
 
 {positional_encoding}
@@ -70,7 +70,7 @@ model.compile(
     optimizer={optimizer},
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=[keras.metrics.SparseCategoricalAccuracy(name="token_accuracy")],
-)'''
+)"""
 
 
 def script(config):
@@ -86,27 +86,43 @@ def script(config):
     """
     names = {"SEED": config.seed, "TASK": config.task, "SEQ_LEN": config.seq_len}
     if config.task in TOY_TASKS:
-        names.update(VOCAB_SIZE=config.vocab_size, SHIFT=config.shift, N_SAMPLES=config.n_samples, N_VAL=data_text.N_VAL)
-        data = TOY_DATA.format(toy_tasks=TOY_TASKS, task_targets=inspect.getsource(data_text.task_targets),
-                               toy_sequences=inspect.getsource(data_text.toy_sequences))
+        names.update(
+            VOCAB_SIZE=config.vocab_size, SHIFT=config.shift, N_SAMPLES=config.n_samples, N_VAL=data_text.N_VAL
+        )
+        data = TOY_DATA.format(
+            toy_tasks=TOY_TASKS,
+            task_targets=inspect.getsource(data_text.task_targets),
+            toy_sequences=inspect.getsource(data_text.toy_sequences),
+        )
     else:
         names["VAL_SHARE"] = data_text.TEXT_VAL_SHARE
         data = TEXT_DATA.format(text=data_text.load_text(), char_windows=inspect.getsource(data_text.char_windows))
     names.update(
-        POSITIONAL=config.positional, NUM_LAYERS=config.num_layers, NUM_HEADS=config.num_heads, D_MODEL=config.d_model,
-        KEY_DIM=config.key_dim, FF_DIM=config.ff_dim, DROPOUT=config.dropout, CAUSAL=config.causal,
-        LEARNING_RATE=config.learning_rate, BATCH_SIZE=config.batch_size, EPOCHS=config.epochs,
+        POSITIONAL=config.positional,
+        NUM_LAYERS=config.num_layers,
+        NUM_HEADS=config.num_heads,
+        D_MODEL=config.d_model,
+        KEY_DIM=config.key_dim,
+        FF_DIM=config.ff_dim,
+        DROPOUT=config.dropout,
+        CAUSAL=config.causal,
+        LEARNING_RATE=config.learning_rate,
+        BATCH_SIZE=config.batch_size,
+        EPOCHS=config.epochs,
     )
     model = MODEL.format(
         sinusoidal_table=inspect.getsource(attention_model.sinusoidal_table),
-        positional_encoding=inspect.getsource(attention_model.PositionalEncoding).replace("POSITIONAL", "POSITIONAL_KINDS"),
+        positional_encoding=inspect.getsource(attention_model.PositionalEncoding).replace(
+            "POSITIONAL", "POSITIONAL_KINDS"
+        ),
         optimizer=optimizer_code(config.optimizer),
     )
     return keras_script(
         title=f"A small transformer on {'the Gettysburg Address' if config.task == 'text' else f'the {config.task} task'}",
         lab="attention",
         imports="from keras import ops\n",
-        settings=notes(attention_model.attention_warnings(config)) + assignments(names)
+        settings=notes(attention_model.attention_warnings(config))
+        + assignments(names)
         + f"\nPOSITIONAL_KINDS = {attention_model.POSITIONAL!r}",
         data=data,
         seeded="the initial weights, the dropout masks and the shuffling",

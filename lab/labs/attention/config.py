@@ -15,35 +15,143 @@ MASKS = ("auto", "causal", "none")
 class AttentionConfig(BaseConfig):
     """Every hyperparameter of the attention lab, with its default and allowed values."""
 
-    task: str = param("reverse", "choice", "What the transformer learns: reverse a sequence, shift it, sort it, or predict the next character of the Gettysburg Address.", group="Data", choices=TASKS)
-    seq_len: int = param(8, "int", "Tokens per sequence (for text: the characters the model sees at once).", label="Sequence length", group="Data", min=2, max=32)
-    vocab_size: int = param(10, "int", "How many different tokens (0, 1, ...) the toy sequences use.", label="Vocabulary size", group="Data", active_if=("task", TOY_TASKS), min=2, max=30)
-    shift: int = param(1, "int", "copy_shift: output position i holds the input at position i − shift (wrapping round).", group="Data", active_if=("task", ("copy_shift",)), min=1, max=31)
-    n_samples: int = param(3200, "int", "Random training sequences of the toy tasks (1,000 more validate).", label="Training sequences", group="Data", active_if=("task", TOY_TASKS), min=200, max=100000, step=200)
-    positional: str = param("sinusoidal", "choice", "How the model knows where each token sits: fixed sine waves, a learned vector per position, or nothing (then attention sees a bag of tokens).", label="Positional encoding", choices=POSITIONAL)
-    num_layers: int = param(2, "int", "Transformer blocks: attention, then a feed-forward network, each with a residual connection and layer normalisation.", label="Layers", min=1, max=6)
-    num_heads: int = param(4, "int", "Attention heads per layer; each learns its own pattern.", label="Heads", min=1, max=8)
-    d_model: int = param(64, "int", "Size of each token's vector (embedding) throughout the model.", label="Model size", min=8, max=256, step=8)
-    key_dim: int = param(16, "int", "Size of each head's queries and keys (d_k in softmax(QKᵀ/√d_k)V).", label="Key size", min=2, max=128)
-    ff_dim: int = param(128, "int", "Hidden units of the feed-forward network in each block.", label="Feed-forward size", min=8, max=1024, step=8)
-    dropout: float = param(0.0, "float", "Share of attention weights and activations dropped at random while training.", min=0.0, max=0.5, step=0.05)
-    mask: str = param("auto", "choice", "causal hides later positions from each query; auto uses it for text (next-character prediction) and not for the toy tasks.", choices=MASKS)
+    task: str = param(
+        "reverse",
+        "choice",
+        "What the transformer learns: reverse a sequence, shift it, sort it, or predict the next character of the Gettysburg Address.",
+        group="Data",
+        choices=TASKS,
+    )
+    seq_len: int = param(
+        8,
+        "int",
+        "Tokens per sequence (for text: the characters the model sees at once).",
+        label="Sequence length",
+        group="Data",
+        min=2,
+        max=32,
+    )
+    vocab_size: int = param(
+        10,
+        "int",
+        "How many different tokens (0, 1, ...) the toy sequences use.",
+        label="Vocabulary size",
+        group="Data",
+        active_if=("task", TOY_TASKS),
+        min=2,
+        max=30,
+    )
+    shift: int = param(
+        1,
+        "int",
+        "copy_shift: output position i holds the input at position i − shift (wrapping round).",
+        group="Data",
+        active_if=("task", ("copy_shift",)),
+        min=1,
+        max=31,
+    )
+    n_samples: int = param(
+        3200,
+        "int",
+        "Random training sequences of the toy tasks (1,000 more validate).",
+        label="Training sequences",
+        group="Data",
+        active_if=("task", TOY_TASKS),
+        min=200,
+        max=100000,
+        step=200,
+    )
+    positional: str = param(
+        "sinusoidal",
+        "choice",
+        "How the model knows where each token sits: fixed sine waves, a learned vector per position, or nothing (then attention sees a bag of tokens).",
+        label="Positional encoding",
+        choices=POSITIONAL,
+    )
+    num_layers: int = param(
+        2,
+        "int",
+        "Transformer blocks: attention, then a feed-forward network, each with a residual connection and layer normalisation.",
+        label="Layers",
+        min=1,
+        max=6,
+    )
+    num_heads: int = param(
+        4, "int", "Attention heads per layer; each learns its own pattern.", label="Heads", min=1, max=8
+    )
+    d_model: int = param(
+        64,
+        "int",
+        "Size of each token's vector (embedding) throughout the model.",
+        label="Model size",
+        min=8,
+        max=256,
+        step=8,
+    )
+    key_dim: int = param(
+        16, "int", "Size of each head's queries and keys (d_k in softmax(QKᵀ/√d_k)V).", label="Key size", min=2, max=128
+    )
+    ff_dim: int = param(
+        128,
+        "int",
+        "Hidden units of the feed-forward network in each block.",
+        label="Feed-forward size",
+        min=8,
+        max=1024,
+        step=8,
+    )
+    dropout: float = param(
+        0.0,
+        "float",
+        "Share of attention weights and activations dropped at random while training.",
+        min=0.0,
+        max=0.5,
+        step=0.05,
+    )
+    mask: str = param(
+        "auto",
+        "choice",
+        "causal hides later positions from each query; auto uses it for text (next-character prediction) and not for the toy tasks.",
+        choices=MASKS,
+    )
     optimizer: str = param("adam", "choice", "The update rule.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(0.001, "float", "Step size of each update; it can be changed while training.", group="Training", min=1e-5, max=1.0, log=True, live=True)
+    learning_rate: float = param(
+        0.001,
+        "float",
+        "Step size of each update; it can be changed while training.",
+        group="Training",
+        min=1e-5,
+        max=1.0,
+        log=True,
+        live=True,
+    )
     batch_size: int = param(64, "int", "Sequences per update.", group="Training", min=8, max=2048)
-    epochs: int = param(10, "int", "Passes over the training sequences.", group="Training", min=1, max=500, cap_env="LAB_MAX_EPOCHS")
-    seed: int = param(0, "int", "Random seed for the sequences, the weights and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)
+    epochs: int = param(
+        10, "int", "Passes over the training sequences.", group="Training", min=1, max=500, cap_env="LAB_MAX_EPOCHS"
+    )
+    seed: int = param(
+        0,
+        "int",
+        "Random seed for the sequences, the weights and shuffling: the same seed gives the same run.",
+        group="Training",
+        min=0,
+        max=2**31 - 1,
+    )
 
     def check(self):
         if self.d_model % 2 and self.positional == "sinusoidal":
-            raise ValueError(f"Sinusoidal positions pair a sine with a cosine, so the model size must be even; got {self.d_model}.")
+            raise ValueError(
+                f"Sinusoidal positions pair a sine with a cosine, so the model size must be even; got {self.d_model}."
+            )
         if self.task == "copy_shift" and self.shift >= self.seq_len:
             raise ValueError(
                 f"shift ({self.shift}) must be smaller than the sequence length ({self.seq_len}): "
                 "shifting by a whole length gives the input back."
             )
         if self.task in TOY_TASKS and self.batch_size > self.n_samples:
-            raise ValueError(f"batch_size ({self.batch_size}) is larger than the training sequences ({self.n_samples}).")
+            raise ValueError(
+                f"batch_size ({self.batch_size}) is larger than the training sequences ({self.n_samples})."
+            )
 
     @property
     def causal(self):

@@ -150,7 +150,9 @@ def parse_tokens(text, seq_len, vocab_size):
     try:
         values = [int(item) for item in items]
     except ValueError:
-        raise ValueError(f"Type whole numbers separated by spaces, like {example_tokens(seq_len, vocab_size)}.") from None
+        raise ValueError(
+            f"Type whole numbers separated by spaces, like {example_tokens(seq_len, vocab_size)}."
+        ) from None
     if len(values) != seq_len:
         raise ValueError(f"The model reads exactly {seq_len} tokens; you typed {len(values)}.")
     bad = [v for v in values if not 0 <= v < vocab_size]

@@ -120,7 +120,7 @@ def generate(model, data, prompt, n_chars=SAMPLE_CHARS, temperature=SAMPLE_TEMPE
             continue
         p = np.exp((logits - logits.max()) / temperature)
         ids.append(int(rng.choice(len(p), p=p / p.sum())))
-    return prompt + "".join(data.tokens[i] for i in ids[len(prompt):])
+    return prompt + "".join(data.tokens[i] for i in ids[len(prompt) :])
 
 
 def sequence_accuracy(model, x, y):

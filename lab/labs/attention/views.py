@@ -24,15 +24,15 @@ INTRO = (
 )
 TIPS = {
     "reverse": "The defaults (2 layers × 4 heads, 3,200 sequences, 10 epochs) reach 100% validation token accuracy "
-               "in about half a minute; the anti-diagonal forms in epochs 2 and 3. Set positional encoding to none "
-               "to see it fail.",
+    "in about half a minute; the anti-diagonal forms in epochs 2 and 3. Set positional encoding to none "
+    "to see it fail.",
     "copy_shift": "Each output copies the input `shift` places earlier (wrapping round): the maps show a diagonal moved "
-                  "sideways by the shift.",
+    "sideways by the shift.",
     "sort": "Sorting needs each position to count how many tokens are smaller: the maps are less tidy than for reverse. "
-            "The defaults reach about 99.9% validation token accuracy in 10 epochs.",
+    "The defaults reach about 99.9% validation token accuracy in 10 epochs.",
     "text": "The model reads up to `seq_len` characters of the Gettysburg Address and predicts each next one; the "
-            "causal mask hides what comes later. The text is short, so the model memorises it: training accuracy "
-            "climbs towards 95% while the validation loss (on the unseen last 10%) turns up, which is overfitting.",
+    "causal mask hides what comes later. The text is short, so the model memorises it: training accuracy "
+    "climbs towards 95% while the validation loss (on the unseen last 10%) turns up, which is overfitting.",
 }
 SUGGESTED = {"text": {"seq_len": 32, "epochs": 40, "learning_rate": 0.003}}
 HEAT_WIDTH = 1000
@@ -49,8 +49,13 @@ def inputs(values):
         st.caption(f":material/lightbulb: {TIPS[task]}")
     suggested = SUGGESTED.get(task, {})
     if any(values.get(k) != v for k, v in suggested.items()):
-        preset_button("attention", "Use the suggested text settings (32 characters, 40 epochs, learning rate 0.003)",
-                      suggested, key="attention_suggest", icon=":material/tune:")
+        preset_button(
+            "attention",
+            "Use the suggested text settings (32 characters, 40 epochs, learning rate 0.003)",
+            suggested,
+            key="attention_suggest",
+            icon=":material/tune:",
+        )
     return values, None
 
 
@@ -70,13 +75,17 @@ def attention_frame(attention, labels):
         DataFrame with `layer`, `head`, `query`, `key` (positions), `query_token`, `key_token` and `weight`.
     """
     layer, h, q, k = np.meshgrid(*(np.arange(s) for s in attention.shape), indexing="ij")
-    return pd.DataFrame({
-        "layer": [f"Layer {i + 1}" for i in layer.ravel()],
-        "head": [f"Head {i + 1}" for i in h.ravel()],
-        "query": q.ravel(), "key": k.ravel(),
-        "query_token": np.asarray(labels)[q.ravel()], "key_token": np.asarray(labels)[k.ravel()],
-        "weight": np.round(attention.astype("float32").ravel(), 3),
-    })
+    return pd.DataFrame(
+        {
+            "layer": [f"Layer {i + 1}" for i in layer.ravel()],
+            "head": [f"Head {i + 1}" for i in h.ravel()],
+            "query": q.ravel(),
+            "key": k.ravel(),
+            "query_token": np.asarray(labels)[q.ravel()],
+            "key_token": np.asarray(labels)[k.ravel()],
+            "weight": np.round(attention.astype("float32").ravel(), 3),
+        }
+    )
 
 
 def heatmap_chart(attention, labels, title, width=HEAT_WIDTH):
@@ -91,15 +100,31 @@ def heatmap_chart(attention, labels, title, width=HEAT_WIDTH):
     heads, n = attention.shape[1], attention.shape[-1]
     size = int(min(np.clip(22 * n, 150, 320), width / heads - 24))
     names = json.dumps([token_text(t) for t in labels])
-    axis = {"labelExpr": f"{names}[datum.value]", "labelAngle": 0, "labelOverlap": False, "labelFontSize": 12 if n <= 16 else 9}
-    base = alt.Chart(attention_frame(attention, labels)).mark_rect().encode(
-        x=alt.X("key:O", title="key (attended to)", axis=alt.Axis(**axis)),
-        y=alt.Y("query:O", title="query", axis=alt.Axis(**axis)),
-        color=alt.Color("weight:Q", title="attention", scale=HEAT_COLOURS),
-        tooltip=["layer:N", "head:N", alt.Tooltip("query:O", title="query position"), alt.Tooltip("query_token:N", title="query token"),
-                 alt.Tooltip("key:O", title="key position"), alt.Tooltip("key_token:N", title="key token"),
-                 alt.Tooltip("weight:Q", format=".3f")],
-    ).properties(width=size, height=size)
+    axis = {
+        "labelExpr": f"{names}[datum.value]",
+        "labelAngle": 0,
+        "labelOverlap": False,
+        "labelFontSize": 12 if n <= 16 else 9,
+    }
+    base = (
+        alt.Chart(attention_frame(attention, labels))
+        .mark_rect()
+        .encode(
+            x=alt.X("key:O", title="key (attended to)", axis=alt.Axis(**axis)),
+            y=alt.Y("query:O", title="query", axis=alt.Axis(**axis)),
+            color=alt.Color("weight:Q", title="attention", scale=HEAT_COLOURS),
+            tooltip=[
+                "layer:N",
+                "head:N",
+                alt.Tooltip("query:O", title="query position"),
+                alt.Tooltip("query_token:N", title="query token"),
+                alt.Tooltip("key:O", title="key position"),
+                alt.Tooltip("key_token:N", title="key token"),
+                alt.Tooltip("weight:Q", format=".3f"),
+            ],
+        )
+        .properties(width=size, height=size)
+    )
     return base.facet(
         row=alt.Row("layer:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         column=alt.Column("head:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
@@ -111,11 +136,14 @@ def accuracy_chart(run):
     history = run.history_frame()
     if "token_accuracy" not in history:
         return None
-    return charts.metric_chart(run, "token_accuracy").properties(title="Token accuracy: share of positions predicted right", height=260)
+    return charts.metric_chart(run, "token_accuracy").properties(
+        title="Token accuracy: share of positions predicted right", height=260
+    )
 
 
 def prediction_table(tokens, ids, predicted, target, text_task):
     """Input, prediction and target of one sequence as a small table (one column per position)."""
+
     def words(seq):
         return [token_text(tokens[int(i)]) for i in seq]
 
@@ -135,20 +163,29 @@ def _scrubber(run, frames):
     "Follow the training" off; once the run ends, the slider replays every kept epoch.
     """
     epochs = [f["epoch"] for f in frames]
-    if not run.ended and st.toggle("Follow the training", value=True, key="attention_follow",
-                                   help="Turn off to drag back through the epochs while the model trains."):
+    if not run.ended and st.toggle(
+        "Follow the training",
+        value=True,
+        key="attention_follow",
+        help="Turn off to drag back through the epochs while the model trains.",
+    ):
         return frames[-1]
     if st.session_state.get(FRAME_KEY) not in epochs or st.session_state.get(RUN_KEY) != id(run):
         st.session_state[FRAME_KEY] = epochs[-1]
     st.session_state[RUN_KEY] = id(run)
     if len(epochs) > 1:
-        st.select_slider("Replay: attention after epoch", options=epochs, key=FRAME_KEY,
-                         help="Drag back to see how the maps formed.")
+        st.select_slider(
+            "Replay: attention after epoch", options=epochs, key=FRAME_KEY, help="Drag back to see how the maps formed."
+        )
     return frames[epochs.index(st.session_state[FRAME_KEY])]
 
 
 def _example_label(data, i):
-    return "".join(data.tokens[t] for t in data.examples[i]) if data.task == "text" else " ".join(data.tokens[t] for t in data.examples[i])
+    return (
+        "".join(data.tokens[t] for t in data.examples[i])
+        if data.task == "text"
+        else " ".join(data.tokens[t] for t in data.examples[i])
+    )
 
 
 def attention_panel(run, data):
@@ -157,28 +194,42 @@ def attention_panel(run, data):
     st.subheader("Attention maps")
     left, right = st.columns([2, 3])
     with left:
-        which = st.selectbox("Example", range(len(data.examples)), key="attention_example",
-                             format_func=lambda i: f"{i + 1}: {_example_label(data, i)}",
-                             help="Validation sequences (for text: the opening words, then unseen passages).")
+        which = st.selectbox(
+            "Example",
+            range(len(data.examples)),
+            key="attention_example",
+            format_func=lambda i: f"{i + 1}: {_example_label(data, i)}",
+            help="Validation sequences (for text: the opening words, then unseen passages).",
+        )
     with right:
         frame = _scrubber(run, snap["frames"])
     ids = data.examples[which]
     labels = [data.tokens[t] for t in ids]
-    st.altair_chart(heatmap_chart(frame["attention"][which], labels, f"Attention of example {which + 1} after epoch {frame['epoch']}"), width="content")
+    st.altair_chart(
+        heatmap_chart(
+            frame["attention"][which], labels, f"Attention of example {which + 1} after epoch {frame['epoch']}"
+        ),
+        width="content",
+    )
     target = None if data.task == "text" else task_targets(data.task, ids[None], run.config.shift)[0]
     st.dataframe(prediction_table(data.tokens, ids, frame["predictions"][which], target, data.task == "text"))
     mask = "the causal mask hides later positions (upper right stays white), " if run.config.causal else ""
-    st.caption(f"Rows: the query position that looks; columns: the key positions it can read, both labelled with their input "
-               f"tokens. Each row sums to 1: dark cells are the positions it reads. {mask.capitalize()}"
-               "Hover a cell for its weight. Maps are stored about once a second while training (at most 60).")
+    st.caption(
+        f"Rows: the query position that looks; columns: the key positions it can read, both labelled with their input "
+        f"tokens. Each row sums to 1: dark cells are the positions it reads. {mask.capitalize()}"
+        "Hover a cell for its weight. Maps are stored about once a second while training (at most 60)."
+    )
 
 
 def own_sequence(run, data, job):
     """A toy-task input typed by the user: its prediction and attention, or why it cannot be read."""
     config = run.config
     st.session_state.setdefault("attention_input", example_tokens(config.seq_len, config.vocab_size))
-    text = st.text_input(f"Your sequence: {config.seq_len} whole numbers from 0 to {config.vocab_size - 1}", key="attention_input",
-                         help="Separate the numbers with spaces or commas.")
+    text = st.text_input(
+        f"Your sequence: {config.seq_len} whole numbers from 0 to {config.vocab_size - 1}",
+        key="attention_input",
+        help="Separate the numbers with spaces or commas.",
+    )
     try:
         ids = parse_tokens(text, config.seq_len, config.vocab_size)
     except ValueError as err:
@@ -190,7 +241,9 @@ def own_sequence(run, data, job):
     right = int((predicted == target).sum())
     st.markdown(f"**{right} of {len(ids)} tokens right.**")
     st.dataframe(prediction_table(data.tokens, ids, predicted, target, False))
-    st.altair_chart(heatmap_chart(attention[0], [data.tokens[t] for t in ids], "Attention on your sequence"), width="content")
+    st.altair_chart(
+        heatmap_chart(attention[0], [data.tokens[t] for t in ids], "Attention on your sequence"), width="content"
+    )
 
 
 def own_prompt(run, data, job):
@@ -198,14 +251,24 @@ def own_prompt(run, data, job):
     st.session_state.setdefault("attention_prompt", SAMPLE_PROMPT)
     a, b, c = st.columns([3, 2, 2])
     prompt = a.text_input("Prompt", key="attention_prompt", help="The model continues it one character at a time.")
-    temperature = b.slider("Temperature", 0.0, 2.0, 0.5, 0.1, key="attention_temperature",
-                           help="0 always picks the most likely character; higher values pick less likely ones more often.")
+    temperature = b.slider(
+        "Temperature",
+        0.0,
+        2.0,
+        0.5,
+        0.1,
+        key="attention_temperature",
+        help="0 always picks the most likely character; higher values pick less likely ones more often.",
+    )
     length = c.slider("Characters to write", 20, 400, 200, 20, key="attention_length")
     clicked = st.button("Generate", key="attention_generate", icon=":material/edit_note:")
     try:
-        ids = encode_text(prompt, data.tokens)[-run.config.seq_len:]
+        ids = encode_text(prompt, data.tokens)[-run.config.seq_len :]
         if clicked:  # a fresh random draw at every click
-            st.session_state["_attention_text"] = (id(run), job.ask("generate", prompt=prompt, n_chars=length, temperature=temperature))
+            st.session_state["_attention_text"] = (
+                id(run),
+                job.ask("generate", prompt=prompt, n_chars=length, temperature=temperature),
+            )
     except ValueError as err:
         st.error(f"This prompt cannot be used: {err}", icon=":material/error:")
         return
@@ -213,10 +276,12 @@ def own_prompt(run, data, job):
     if written_by == id(run):
         st.markdown("**Generated text** (your prompt in bold):")
         start = text[: len(prompt)] if text.startswith(prompt) else ""
-        st.markdown(f"> **{start}**{text[len(start):]}")
+        st.markdown(f"> **{start}**{text[len(start) :]}")
     if len(ids):
         _, attention = job.ask("attention", ids=ids[None])
-        st.altair_chart(heatmap_chart(attention[0], [data.tokens[t] for t in ids], "Attention on your prompt"), width="content")
+        st.altair_chart(
+            heatmap_chart(attention[0], [data.tokens[t] for t in ids], "Attention on your prompt"), width="content"
+        )
 
 
 def draw(run, data, job):

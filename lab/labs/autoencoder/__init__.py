@@ -10,8 +10,8 @@ LAB = LabSpec(
     order=2,
     page="pages/2_Autoencoder.py",
     blurb=(
-        'Squeeze digits through a bottleneck and rebuild them: the last layer and the loss decide how '
-        'sharp the copies are; explore the latent space the network invents.'
+        "Squeeze digits through a bottleneck and rebuild them: the last layer and the loss decide how "
+        "sharp the copies are; explore the latent space the network invents."
     ),
     summary="Squeeze digits through a narrow code and back: the last layer and the loss decide how sharp the copies come out.",
     config_cls=AutoencoderConfig,

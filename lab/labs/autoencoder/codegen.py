@@ -32,7 +32,6 @@ x_noisy = np.clip(x_train + noise, 0.0, 1.0).astype("float32")
 """
 
 
-
 def script(config):
     """Returns a standalone Python script that reproduces an autoencoder run.
 
@@ -54,15 +53,20 @@ def script(config):
     if config.noise:
         names["NOISE"] = config.noise
     names.update(
-        HIDDEN_UNITS=list(config.hidden_units), BOTTLENECK=config.bottleneck, ACTIVATION=config.activation,
-        OUTPUT_ACTIVATION=config.output_activation, LOSS=config.loss, LEARNING_RATE=config.learning_rate,
-        BATCH_SIZE=config.batch_size, EPOCHS=config.epochs,
+        HIDDEN_UNITS=list(config.hidden_units),
+        BOTTLENECK=config.bottleneck,
+        ACTIVATION=config.activation,
+        OUTPUT_ACTIVATION=config.output_activation,
+        LOSS=config.loss,
+        LEARNING_RATE=config.learning_rate,
+        BATCH_SIZE=config.batch_size,
+        EPOCHS=config.epochs,
     )
     imports, data = IMAGES[config.dataset]
     if config.dataset in SPLIT_DATASETS:
         data += STRATIFIED_SPLIT
     data += FLOAT32 + (NOISY_INPUTS if config.noise else "")
-    model = f'''\
+    model = f"""\
 inputs = keras.Input(shape=(x_train.shape[1],), name="pixels")
 h = inputs
 for i, units in enumerate(HIDDEN_UNITS, start=1):
@@ -79,7 +83,7 @@ model.compile(
     loss=LOSS,
     # Reported whatever the loss, so runs trained with different losses compare on one scale.
     metrics=[keras.metrics.MeanSquaredError(name="mse"), keras.metrics.BinaryCrossentropy(name="bce")],
-)'''
+)"""
     return keras_script(
         title=f"{'A denoising autoencoder' if config.noise else 'An autoencoder'} on {config.dataset}",
         lab="autoencoder",

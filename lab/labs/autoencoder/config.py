@@ -15,17 +15,99 @@ LOSSES = ("mse", "mae", "binary_crossentropy")
 class AutoencoderConfig(BaseConfig):
     """Every hyperparameter of the autoencoder lab, with its default and allowed values."""
 
-    dataset: str = param("mnist5k", "choice", "Which images to compress: 5,000 MNIST digits (28×28), scikit-learn's 8×8 digits, or Keras' full MNIST if it is already on this machine.", group="Data", choices=DATASETS)
-    val_split: float = param(0.2, "float", "Share of the images held out to measure validation loss (full MNIST uses its own 10,000 test images).", label="Validation share", group="Data", active_if=("dataset", SPLIT_DATASETS), min=0.05, max=0.5, step=0.05)
-    noise: float = param(0.0, "float", "Denoising: the standard deviation of the Gaussian noise added to the training inputs (pixels are 0 to 1); the targets stay clean.", label="Input noise", group="Data", min=0.0, max=1.0, step=0.05)
-    hidden_units: tuple = param((128,), "int_list", "Widths of the encoder's hidden layers, input side first; the decoder mirrors them.", label="Encoder widths", ui=False, min=1, max=1024, min_len=0, max_len=4)
-    bottleneck: int = param(32, "int", "Size of the latent code z, the narrowest layer: fewer units force a more compact summary of each image.", min=2, max=256)
-    activation: str = param("relu", "choice", "Activation of every hidden layer of the encoder and decoder (the bottleneck itself is linear).", label="Hidden activation", choices=ACTIVATIONS)
-    output_activation: str = param("sigmoid", "choice", "Activation of the last layer: sigmoid keeps pixels between 0 and 1, linear lets them take any value.", choices=OUTPUT_ACTIVATIONS)
-    loss: str = param("binary_crossentropy", "choice", "How a reconstruction is compared with its image: binary cross-entropy treats each pixel as a probability of ink.", choices=LOSSES)
-    optimizer: str = param("adadelta", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(1.0, "float", "Step size of each update; Keras' Adadelta default of 0.001 is very slow, and the classic Adadelta setting is 1.0.", group="Training", min=1e-6, max=100.0, log=True, live=True)
-    batch_size: int = param(256, "int", "Images per update; small batches give noisier steps.", group="Training", min=1, max=4096)
-    epochs: int = param(30, "int", "Passes over the training images.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS")
-    seed: int = param(0, "int", "Random seed for the split, the noise, the weights and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)
-
+    dataset: str = param(
+        "mnist5k",
+        "choice",
+        "Which images to compress: 5,000 MNIST digits (28×28), scikit-learn's 8×8 digits, or Keras' full MNIST if it is already on this machine.",
+        group="Data",
+        choices=DATASETS,
+    )
+    val_split: float = param(
+        0.2,
+        "float",
+        "Share of the images held out to measure validation loss (full MNIST uses its own 10,000 test images).",
+        label="Validation share",
+        group="Data",
+        active_if=("dataset", SPLIT_DATASETS),
+        min=0.05,
+        max=0.5,
+        step=0.05,
+    )
+    noise: float = param(
+        0.0,
+        "float",
+        "Denoising: the standard deviation of the Gaussian noise added to the training inputs (pixels are 0 to 1); the targets stay clean.",
+        label="Input noise",
+        group="Data",
+        min=0.0,
+        max=1.0,
+        step=0.05,
+    )
+    hidden_units: tuple = param(
+        (128,),
+        "int_list",
+        "Widths of the encoder's hidden layers, input side first; the decoder mirrors them.",
+        label="Encoder widths",
+        ui=False,
+        min=1,
+        max=1024,
+        min_len=0,
+        max_len=4,
+    )
+    bottleneck: int = param(
+        32,
+        "int",
+        "Size of the latent code z, the narrowest layer: fewer units force a more compact summary of each image.",
+        min=2,
+        max=256,
+    )
+    activation: str = param(
+        "relu",
+        "choice",
+        "Activation of every hidden layer of the encoder and decoder (the bottleneck itself is linear).",
+        label="Hidden activation",
+        choices=ACTIVATIONS,
+    )
+    output_activation: str = param(
+        "sigmoid",
+        "choice",
+        "Activation of the last layer: sigmoid keeps pixels between 0 and 1, linear lets them take any value.",
+        choices=OUTPUT_ACTIVATIONS,
+    )
+    loss: str = param(
+        "binary_crossentropy",
+        "choice",
+        "How a reconstruction is compared with its image: binary cross-entropy treats each pixel as a probability of ink.",
+        choices=LOSSES,
+    )
+    optimizer: str = param(
+        "adadelta",
+        "choice",
+        "The update rule; momentum is SGD with momentum 0.9.",
+        group="Training",
+        choices=OPTIMIZERS,
+    )
+    learning_rate: float = param(
+        1.0,
+        "float",
+        "Step size of each update; Keras' Adadelta default of 0.001 is very slow, and the classic Adadelta setting is 1.0.",
+        group="Training",
+        min=1e-6,
+        max=100.0,
+        log=True,
+        live=True,
+    )
+    batch_size: int = param(
+        256, "int", "Images per update; small batches give noisier steps.", group="Training", min=1, max=4096
+    )
+    epochs: int = param(
+        30, "int", "Passes over the training images.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS"
+    )
+    seed: int = param(
+        0,
+        "int",
+        "Random seed for the split, the noise, the weights and shuffling: the same seed gives the same run.",
+        group="Training",
+        min=0,
+        max=2**31 - 1,
+    )

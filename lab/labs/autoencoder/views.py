@@ -1,29 +1,24 @@
 """The autoencoder lab's own inputs, live views and "Compare the three"."""
 
-
-import altair as alt
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from lab import charts
 from lab.config import format_value, parse_value, specs
+from lab.labs.autoencoder.charts import (
+    VARIANTS,
+    compare_chart,
+    image_grid,
+    latent_chart,
+    share_outside,
+)
 from lab.labs.autoencoder.config import AutoencoderConfig
 from lab.labs.autoencoder.setup import INTERPOLATION, first_of_each, plane_to_codes
 from lab.registry import get_lab
 from lab.ui.compare import compare_controls
 
-TILE_PX = 72  # images are enlarged to about this many pixels per side, pixel by pixel
-GAP_PX = 4
 PLANE_PX = 440  # the decoded latent plane's width on the page
 COMPARE_KEY = "ae_compare"
-VARIANTS = (
-    ("linear + MSE", "linear", "mse"),
-    ("sigmoid + MSE", "sigmoid", "mse"),
-    ("sigmoid + BCE", "sigmoid", "binary_crossentropy"),
-)
-VARIANT_COLOURS = ("#e6550d", "#31a354", "#3182bd")
-DIGIT_COLOURS = alt.Scale(scheme="category10", domain=[str(d) for d in range(10)])
 
 INTRO = (
     "An autoencoder learns to copy its input through a narrow layer, the **bottleneck**. The encoder "
@@ -35,9 +30,9 @@ INTRO = (
 )
 TIPS = {
     "mnist5k": "The defaults reach a validation MSE of about 0.05 and are still improving after 30 epochs. For sharp "
-               "digits pick Adam at 0.001, batch size 64 and 60 epochs: validation MSE 0.01, BCE 0.094.",
+    "digits pick Adam at 0.001, batch size 64 and 60 epochs: validation MSE 0.01, BCE 0.094.",
     "digits": "The 8×8 digits learn in seconds: Adam at 0.003, batch size 64 and 50 epochs reach a validation MSE of "
-              "0.004. Their pixels are grey, not black or white, so even a perfect copy keeps a BCE of about 0.2.",
+    "0.004. Their pixels are grey, not black or white, so even a perfect copy keeps a BCE of about 0.2.",
     "mnist": "Full MNIST has 60,000 training images, so each epoch takes 15 times as long as with mnist5k.",
 }
 
@@ -45,101 +40,12 @@ TIPS = {
 # ---- Pictures -------------------------------------------------------------------------------
 
 
-def _scale(image_shape):
-    return max(1, round(TILE_PX / image_shape[0]))
-
-
-def image_grid(images, image_shape, columns):
-    """Tiles flattened images into one picture, enlarged pixel by pixel, white gaps between them.
-
-    Args:
-        images: `(n, height * width)` pixels; values outside [0, 1] are clipped.
-        image_shape: `(height, width)`.
-        columns: images per row.
-
-    Returns:
-        A 2-D uint8 array (0 black, 255 white) for `st.image`.
-    """
-    images = np.clip(np.asarray(images, dtype="float32"), 0.0, 1.0).reshape(-1, *image_shape)
-    k = _scale(image_shape)
-    images = images.repeat(k, axis=1).repeat(k, axis=2)
-    rows = -(-len(images) // columns)
-    h, w = images.shape[1:]
-    grid = np.ones((rows * (h + GAP_PX) - GAP_PX, columns * (w + GAP_PX) - GAP_PX), dtype="float32")
-    for i, image in enumerate(images):
-        r, c = divmod(i, columns)
-        grid[r * (h + GAP_PX): r * (h + GAP_PX) + h, c * (w + GAP_PX): c * (w + GAP_PX) + w] = image
-    return (grid * 255).round().astype("uint8")
-
-
 def image_row(images, image_shape, caption):
     """One row of images with its caption underneath."""
     st.image(image_grid(images, image_shape, len(images)), caption=caption, output_format="PNG")
 
 
-def _outside(images):
-    """Share of pixels outside [0, 1] (a linear or relu last layer can produce them)."""
-    images = np.asarray(images)
-    return float(np.mean((images < 0) | (images > 1)))
-
-
 # ---- Charts (pure) --------------------------------------------------------------------------
-
-
-def latent_chart(latent, plane, picked=None):
-    """The latent codes of validation images as points coloured by digit.
-
-    Args:
-        latent: the snapshot's `latent` dict (`z1`, `z2`, `digit`).
-        plane: the snapshot's `plane` (for the axis titles).
-        picked: an optional `(z1, z2)` drawn as a black cross.
-    """
-    frame = pd.DataFrame(latent).assign(digit=lambda d: d["digit"].astype(str))
-    explained = plane["explained"]
-    if explained is None:
-        x_title, y_title, title = "z1", "z2", "Latent space: the 2-D codes"
-    else:
-        x_title = f"principal component 1 ({explained[0]:.0%} of the variance)"
-        y_title = f"principal component 2 ({explained[1]:.0%})"
-        title = f"Latent space: {len(plane['mean'])}-D codes, two main directions"
-    points = alt.Chart(frame).mark_circle(size=18, opacity=0.75).encode(
-        x=alt.X("z1:Q", title=x_title, scale=alt.Scale(zero=False)),
-        y=alt.Y("z2:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("digit:N", scale=DIGIT_COLOURS, legend=alt.Legend(orient="right", title="digit")),
-        tooltip=["digit:N", alt.Tooltip("z1:Q", format=".2f"), alt.Tooltip("z2:Q", format=".2f")],
-    )
-    layers = [points]
-    if picked is not None:
-        mark = pd.DataFrame({"z1": [picked[0]], "z2": [picked[1]]})
-        layers.append(alt.Chart(mark).mark_point(shape="cross", size=260, color="black", filled=True).encode(x="z1:Q", y="z2:Q"))
-    return alt.layer(*layers).properties(title=title, height=380)
-
-
-def compare_chart(entries):
-    """Validation MSE per epoch of each variant of "Compare the three", on one axis.
-
-    Args:
-        entries: `[(name, run), ...]`.
-    """
-    parts = [
-        run.history_frame()[["epoch", "val_mse"]].assign(variant=name)
-        for name, run in entries
-        if run.history and "val_mse" in run.history[0]
-    ]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["epoch", "val_mse", "variant"])
-    frame = frame[np.isfinite(frame["val_mse"].astype(float))]
-    names = [name for name, _, _ in VARIANTS]
-    return (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=14))
-        .encode(
-            x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("val_mse:Q", title="validation MSE", scale=alt.Scale(zero=False)),
-            color=alt.Color("variant:N", title=None, scale=alt.Scale(domain=names, range=list(VARIANT_COLOURS)), legend=alt.Legend(orient="bottom", columns=3)),
-            tooltip=["variant:N", "epoch:Q", alt.Tooltip("val_mse:Q", format=".4f")],
-        )
-        .properties(title="Validation MSE of the three", height=320)
-    )
 
 
 # ---- Inputs ---------------------------------------------------------------------------------
@@ -192,7 +98,13 @@ def inputs(values):
     except ValueError as err:
         st.error(f"The data cannot be loaded: {err}")
         return values, None
-    layers = [f"{n_pixels} pixels", *config.hidden_units, f"**{config.bottleneck}** (the code)", *reversed(config.hidden_units), f"{n_pixels} pixels"]
+    layers = [
+        f"{n_pixels} pixels",
+        *config.hidden_units,
+        f"**{config.bottleneck}** (the code)",
+        *reversed(config.hidden_units),
+        f"{n_pixels} pixels",
+    ]
     right.markdown(
         f"**Network:** {' → '.join(map(str, layers))} · "
         f"{count_parameters(n_pixels, config.hidden_units, config.bottleneck):,} parameters · "
@@ -217,10 +129,12 @@ def _reconstructions(run, data, snap):
         image_row(snap["noisy"], shape, f"The same with noise of std {run.config.noise:g} added")
         image_row(snap["denoised"], shape, "What the network makes of the noisy images")
     image_row(snap["reconstructions"], shape, f"What comes back through the {run.config.bottleneck}-number code")
-    outside = _outside(snap["reconstructions"])
+    outside = share_outside(snap["reconstructions"])
     if outside > 0.001:
-        st.caption(f"{outside:.0%} of the reconstructed pixels lie outside 0 to 1 (a {run.config.output_activation} "
-                   "last layer allows it); they are drawn clipped to black or white.")
+        st.caption(
+            f"{outside:.0%} of the reconstructed pixels lie outside 0 to 1 (a {run.config.output_activation} "
+            "last layer allows it); they are drawn clipped to black or white."
+        )
 
 
 def _pick_keys(run, plane):
@@ -238,18 +152,27 @@ def _latent(run, data, snap, job):
     with left:
         picked = [st.session_state[key] for key in keys] if keys else None
         st.altair_chart(latent_chart(snap["latent"], plane, picked), width="stretch")
-        st.caption("Each point is one validation image's code. Digits that look alike land close together; "
-                   "the labels only colour the points, the network never saw them.")
+        st.caption(
+            "Each point is one validation image's code. Digits that look alike land close together; "
+            "the labels only colour the points, the network never saw them."
+        )
     with right:
         st.markdown("**Decoded latent plane**")
         columns = int(round(np.sqrt(len(snap["manifold"]))))
         st.image(image_grid(snap["manifold"], data.image_shape, columns), output_format="PNG", width=PLANE_PX)
-        where = ("over the area where the codes lie" if plane["explained"] is None
-                 else "over the plane of the scatter's two main directions, every other direction at its average")
-        st.caption(f"Images decoded from a grid of codes {where}, laid out like the scatter (up is up). "
-                   "The decoder never saw most of these codes: this is what it imagines between the digits.")
+        where = (
+            "over the area where the codes lie"
+            if plane["explained"] is None
+            else "over the plane of the scatter's two main directions, every other direction at its average"
+        )
+        st.caption(
+            f"Images decoded from a grid of codes {where}, laid out like the scatter (up is up). "
+            "The decoder never saw most of these codes: this is what it imagines between the digits."
+        )
     if job is None:
-        st.caption(":material/touch_app: When the run ends you can pick a point in this plane and see what it decodes to.")
+        st.caption(
+            ":material/touch_app: When the run ends you can pick a point in this plane and see what it decodes to."
+        )
         return
     st.markdown("**Decode a point you pick** (the black cross in the scatter)")
     sliders, image = st.columns([3, 1])
@@ -269,13 +192,20 @@ def _interpolation(data, snap, job):
         a = left.selectbox("From digit", range(10), index=a, key="ae_from")
         b = right.selectbox("To digit", range(10), index=b, key="ae_to")
     pair = first_of_each(data.y_val, (a, b))
-    strip = (job.ask("interpolate", x_from=data.x_val[pair[0]], x_to=data.x_val[pair[1]])
-             if job is not None and len(pair) == 2 else snap.get("interpolation"))
+    strip = (
+        job.ask("interpolate", x_from=data.x_val[pair[0]], x_to=data.x_val[pair[1]])
+        if job is not None and len(pair) == 2
+        else snap.get("interpolation")
+    )
     if strip is None or len(pair) < 2:
         return
     x_from, x_to = data.x_val[pair]
     t = np.linspace(0.0, 1.0, len(strip))[:, None]
-    image_row(strip, data.image_shape, f"From a {a} to a {b} through the code: decoded from points on the straight line between their codes")
+    image_row(
+        strip,
+        data.image_shape,
+        f"From a {a} to a {b} through the code: decoded from points on the straight line between their codes",
+    )
     image_row((1 - t) * x_from + t * x_to, data.image_shape, "The same two images simply cross-faded, pixel by pixel")
     if job is None:
         st.caption("Live: the first 0 and the first 1 of the validation images. Pick other digits when the run ends.")
@@ -290,7 +220,9 @@ def draw(run, data, job):
         _reconstructions(run, data, snap)
     with right:
         if run.history:
-            st.altair_chart(charts.metric_chart(run, "mse").properties(title="Mean squared pixel error"), width="stretch")
+            st.altair_chart(
+                charts.metric_chart(run, "mse").properties(title="Mean squared pixel error"), width="stretch"
+            )
             st.caption("The same yardstick whatever the loss, so runs with different losses can be compared.")
     _latent(run, data, snap, trained)
     _interpolation(data, snap, trained)
@@ -305,12 +237,16 @@ def verdict(entries):
     Args:
         entries: `[(name, run), ...]` of ended runs.
     """
-    scored = sorted(((run.metrics["val_mse"], name) for name, run in entries if "val_mse" in run.metrics), key=lambda s: s[0])
+    scored = sorted(
+        ((run.metrics["val_mse"], name) for name, run in entries if "val_mse" in run.metrics), key=lambda s: s[0]
+    )
     if not scored:
         return None
     (best, name), others = scored[0], scored[1:]
     against = " and ".join(f"{v:.4f} for {n}" for v, n in others)
-    text = f"**{name}** reconstructs the validation images best: validation MSE {best:.4f}" + (f", against {against}." if against else ".")
+    text = f"**{name}** reconstructs the validation images best: validation MSE {best:.4f}" + (
+        f", against {against}." if against else "."
+    )
     missing = [name for name, run in entries if "val_mse" not in run.metrics]
     if missing:
         text += f" ({', '.join(missing)} produced no result.)"
@@ -333,8 +269,10 @@ def _compare_live(entries, done):
     left, right = st.columns(2)
     with left:
         st.altair_chart(compare_chart(runs), width="stretch")
-        st.caption("Each was trained on its own loss, but all are measured here by mean squared pixel error, "
-                   "so their curves share one scale (BCE and MSE do not).")
+        st.caption(
+            "Each was trained on its own loss, but all are measured here by mean squared pixel error, "
+            "so their curves share one scale (BCE and MSE do not)."
+        )
     with right:
         snaps = [(name, run.snapshot) for name, run in runs if run.snapshot.get("epoch")]
         if snaps:
@@ -352,9 +290,15 @@ def sections(config):
         "A **linear** last layer with **MSE** can output any value; a **sigmoid** keeps pixels between 0 and 1; "
         "**binary cross-entropy** treats each pixel as the probability of ink and punishes confident mistakes hard."
     )
-    variants = None if config is None else [
-        (name, config.replace(output_activation=activation, loss=loss)) for name, activation, loss in VARIANTS]
-    settings = None if config is None else (
+    compare_controls("autoencoder", COMPARE_KEY, "Compare the three", config, _variants, _shared, _compare_live)
+
+
+def _variants(config):
+    return [(name, config.replace(output_activation=activation, loss=loss)) for name, activation, loss in VARIANTS]
+
+
+def _shared(config):
+    return (
         f"{config.dataset}, bottleneck {config.bottleneck}, {config.optimizer} at learning rate "
-        f"{config.learning_rate:g}, {config.epochs} epochs, seed {config.seed}")
-    compare_controls("autoencoder", COMPARE_KEY, "Compare the three", variants, settings, _compare_live)
+        f"{config.learning_rate:g}, {config.epochs} epochs, seed {config.seed}"
+    )

@@ -10,8 +10,8 @@ LAB = LabSpec(
     order=3,
     page="pages/3_GAN.py",
     blurb=(
-        'A generator and a discriminator play a game on 2-D data and digits: watch the fakes move onto '
-        'the real modes, and see mode collapse, a winning discriminator and oscillation happen.'
+        "A generator and a discriminator play a game on 2-D data and digits: watch the fakes move onto "
+        "the real modes, and see mode collapse, a winning discriminator and oscillation happen."
     ),
     summary="Two networks in a game: a generator learns to fool a discriminator, and you watch it find (or miss) every mode.",
     config_cls=GANConfig,

@@ -34,7 +34,7 @@ x = np.asarray(x, dtype="float32") / 127.5 - 1.0
 def _class_source(cls, drop):
     """The source of `cls` without its decorator and without the methods named in `drop`."""
     lines = inspect.getsource(cls).splitlines()
-    lines = lines[next(i for i, line in enumerate(lines) if line.startswith("class ")):]
+    lines = lines[next(i for i, line in enumerate(lines) if line.startswith("class ")) :]
     chunks, current = [], []
     for line in lines:
         if re.match(r"    (@|def )", line) and not (current and current[-1].startswith("    @")):
@@ -42,7 +42,9 @@ def _class_source(cls, drop):
             current = []
         current.append(line)
     chunks.append(current)
-    keep = [chunk for chunk in chunks if not any(re.match(rf"    def {name}\(", line) for name in drop for line in chunk)]
+    keep = [
+        chunk for chunk in chunks if not any(re.match(rf"    def {name}\(", line) for name in drop for line in chunk)
+    ]
     text = "\n".join(line for chunk in keep for line in chunk)
     return re.sub(r"\n\s*self\._d_step = self\._g_step = None.*", "", text).rstrip() + "\n"
 
@@ -61,9 +63,11 @@ def _data(config):
     constants = {"ring8": "RING_RADIUS, RING_STD = 2.0, 0.02\n", "grid25": "GRID_SPACING, GRID_STD = 2.0, 0.05\n"}
     helpers = "\n\n".join(inspect.getsource(f) for f in HELPERS[config.dataset])
     modes, draw = POINT_DATA[config.dataset]
-    return (f"{constants.get(config.dataset, '')}\n\n{helpers}\n\n"
-            f"# The lab draws the real points with numpy, seeded by SEED.\nrng = np.random.default_rng(SEED)\n"
-            f"{modes + chr(10) if modes else ''}{draw}\nx = x.astype(\"float32\")\n")
+    return (
+        f"{constants.get(config.dataset, '')}\n\n{helpers}\n\n"
+        f"# The lab draws the real points with numpy, seeded by SEED.\nrng = np.random.default_rng(SEED)\n"
+        f'{modes + chr(10) if modes else ""}{draw}\nx = x.astype("float32")\n'
+    )
 
 
 def script(config):
@@ -85,10 +89,20 @@ def script(config):
     if not image:
         names["N_SAMPLES"] = config.n_samples
     names.update(
-        LATENT_DIM=config.latent_dim, G_DEPTH=config.g_depth, G_WIDTH=config.g_width, G_ACTIVATION=config.g_activation,
-        D_DEPTH=config.d_depth, D_WIDTH=config.d_width, D_ACTIVATION=config.d_activation, LOSS=config.loss,
-        D_STEPS=config.d_steps, LABEL_SMOOTHING=config.label_smoothing, G_LEARNING_RATE=config.g_learning_rate,
-        D_LEARNING_RATE=config.d_learning_rate, BATCH_SIZE=config.batch_size, EPOCHS=config.epochs,
+        LATENT_DIM=config.latent_dim,
+        G_DEPTH=config.g_depth,
+        G_WIDTH=config.g_width,
+        G_ACTIVATION=config.g_activation,
+        D_DEPTH=config.d_depth,
+        D_WIDTH=config.d_width,
+        D_ACTIVATION=config.d_activation,
+        LOSS=config.loss,
+        D_STEPS=config.d_steps,
+        LABEL_SMOOTHING=config.label_smoothing,
+        G_LEARNING_RATE=config.g_learning_rate,
+        D_LEARNING_RATE=config.d_learning_rate,
+        BATCH_SIZE=config.batch_size,
+        EPOCHS=config.epochs,
     )
     out = '"image", "tanh"' if image else '"point", None'
     return f'''"""
@@ -147,4 +161,3 @@ model.compile(
 history = model.fit(x, batch_size=BATCH_SIZE, epochs=EPOCHS, shuffle=True, verbose=2)
 print(f"final_d_loss={{history.history['d_loss'][-1]}} final_g_loss={{history.history['g_loss'][-1]}}")
 '''
-

@@ -17,25 +17,125 @@ LOSSES = ("non_saturating", "minimax", "least_squares")
 class GANConfig(BaseConfig):
     """Every hyperparameter of the GAN lab, with its default and allowed values."""
 
-    dataset: str = param("ring8", "choice", "The real data the generator must imitate: 8 Gaussians on a ring, 25 on a 5×5 grid, two moons, a spiral, or 5,000 MNIST digits (28×28, dense networks).", group="Data", choices=DATASETS)
-    n_samples: int = param(10000, "int", "How many real points are drawn (one epoch is one pass over them).", label="Real samples", group="Data", active_if=("dataset", POINT_DATASETS), min=256, max=50000, step=256)
-    latent_dim: int = param(2, "int", "Size of the noise vector z the generator turns into a point.", label="Latent size", min=1, max=64)
+    dataset: str = param(
+        "ring8",
+        "choice",
+        "The real data the generator must imitate: 8 Gaussians on a ring, 25 on a 5×5 grid, two moons, a spiral, or 5,000 MNIST digits (28×28, dense networks).",
+        group="Data",
+        choices=DATASETS,
+    )
+    n_samples: int = param(
+        10000,
+        "int",
+        "How many real points are drawn (one epoch is one pass over them).",
+        label="Real samples",
+        group="Data",
+        active_if=("dataset", POINT_DATASETS),
+        min=256,
+        max=50000,
+        step=256,
+    )
+    latent_dim: int = param(
+        2, "int", "Size of the noise vector z the generator turns into a point.", label="Latent size", min=1, max=64
+    )
     g_depth: int = param(3, "int", "Hidden layers of the generator.", label="Generator depth", min=1, max=6)
-    g_width: int = param(128, "int", "Units in each hidden layer of the generator.", label="Generator width", min=4, max=512)
-    g_activation: str = param("relu", "choice", "Activation of the generator's hidden layers (its output is linear).", label="Generator activation", choices=ACTIVATIONS)
+    g_width: int = param(
+        128, "int", "Units in each hidden layer of the generator.", label="Generator width", min=4, max=512
+    )
+    g_activation: str = param(
+        "relu",
+        "choice",
+        "Activation of the generator's hidden layers (its output is linear).",
+        label="Generator activation",
+        choices=ACTIVATIONS,
+    )
     d_depth: int = param(3, "int", "Hidden layers of the discriminator.", label="Discriminator depth", min=1, max=6)
-    d_width: int = param(128, "int", "Units in each hidden layer of the discriminator.", label="Discriminator width", min=4, max=512)
-    d_activation: str = param("leaky_relu", "choice", "Activation of the discriminator's hidden layers (its output is one score).", label="Discriminator activation", choices=ACTIVATIONS)
-    loss: str = param("non_saturating", "choice", "The game: minimax lets G minimise log(1 − D(G(z))), whose gradient vanishes when D wins; non_saturating maximises log D(G(z)) instead; least_squares pulls scores to 1 and 0.", choices=LOSSES)
-    label_smoothing: float = param(0.0, "float", "One-sided label smoothing: the discriminator aims at 1 − this for real points, so it cannot grow overconfident.", group="Training", min=0.0, max=0.5, step=0.05)
-    g_optimizer: str = param("adam", "choice", "The generator's update rule (Adam uses beta_1 = 0.5, usual for GANs).", label="Generator optimizer", group="Training", choices=OPTIMIZERS)
-    g_learning_rate: float = param(2e-4, "float", "The generator's step size; it can be changed while training.", label="Generator learning rate", group="Training", min=1e-6, max=1.0, log=True, live=True)
-    d_optimizer: str = param("adam", "choice", "The discriminator's update rule (Adam uses beta_1 = 0.5).", label="Discriminator optimizer", group="Training", choices=OPTIMIZERS)
-    d_learning_rate: float = param(2e-4, "float", "The discriminator's step size; it can be changed while training.", label="Discriminator learning rate", group="Training", min=1e-6, max=1.0, log=True, live=True)
-    d_steps: int = param(1, "int", "Discriminator updates per generator update.", label="D steps per G step", group="Training", min=1, max=10)
-    batch_size: int = param(256, "int", "Real points (and as many generated ones) per update.", group="Training", min=8, max=4096)
-    epochs: int = param(300, "int", "Passes over the real points.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS")
-    seed: int = param(0, "int", "Random seed for the data, the weights, the noise and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)
+    d_width: int = param(
+        128, "int", "Units in each hidden layer of the discriminator.", label="Discriminator width", min=4, max=512
+    )
+    d_activation: str = param(
+        "leaky_relu",
+        "choice",
+        "Activation of the discriminator's hidden layers (its output is one score).",
+        label="Discriminator activation",
+        choices=ACTIVATIONS,
+    )
+    loss: str = param(
+        "non_saturating",
+        "choice",
+        "The game: minimax lets G minimise log(1 − D(G(z))), whose gradient vanishes when D wins; non_saturating maximises log D(G(z)) instead; least_squares pulls scores to 1 and 0.",
+        choices=LOSSES,
+    )
+    label_smoothing: float = param(
+        0.0,
+        "float",
+        "One-sided label smoothing: the discriminator aims at 1 − this for real points, so it cannot grow overconfident.",
+        group="Training",
+        min=0.0,
+        max=0.5,
+        step=0.05,
+    )
+    g_optimizer: str = param(
+        "adam",
+        "choice",
+        "The generator's update rule (Adam uses beta_1 = 0.5, usual for GANs).",
+        label="Generator optimizer",
+        group="Training",
+        choices=OPTIMIZERS,
+    )
+    g_learning_rate: float = param(
+        2e-4,
+        "float",
+        "The generator's step size; it can be changed while training.",
+        label="Generator learning rate",
+        group="Training",
+        min=1e-6,
+        max=1.0,
+        log=True,
+        live=True,
+    )
+    d_optimizer: str = param(
+        "adam",
+        "choice",
+        "The discriminator's update rule (Adam uses beta_1 = 0.5).",
+        label="Discriminator optimizer",
+        group="Training",
+        choices=OPTIMIZERS,
+    )
+    d_learning_rate: float = param(
+        2e-4,
+        "float",
+        "The discriminator's step size; it can be changed while training.",
+        label="Discriminator learning rate",
+        group="Training",
+        min=1e-6,
+        max=1.0,
+        log=True,
+        live=True,
+    )
+    d_steps: int = param(
+        1,
+        "int",
+        "Discriminator updates per generator update.",
+        label="D steps per G step",
+        group="Training",
+        min=1,
+        max=10,
+    )
+    batch_size: int = param(
+        256, "int", "Real points (and as many generated ones) per update.", group="Training", min=8, max=4096
+    )
+    epochs: int = param(
+        300, "int", "Passes over the real points.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS"
+    )
+    seed: int = param(
+        0,
+        "int",
+        "Random seed for the data, the weights, the noise and shuffling: the same seed gives the same run.",
+        group="Training",
+        min=0,
+        max=2**31 - 1,
+    )
 
     def check(self):
         if self.batch_size > self.n_real:

@@ -24,14 +24,25 @@ BALANCED = (0.3, 0.7)  # D(real) and D(G(z)) both in this band at the end: near 
 
 _TEXT = {  # label: (headline, advice), most serious first
     "diverged": ("the game blew up", "Lower both learning rates about 10x."),
-    "discriminator_wins": ("the discriminator wins", "Give the discriminator fewer steps or a smaller learning rate, "
-                           "use the non-saturating loss, or add label smoothing."),
-    "mode_collapse": ("the generator collapsed onto part of the data", "Try a wider generator, a larger latent size, "
-                      "a smaller generator learning rate, or another seed; PacGAN and unrolled GANs were invented for this."),
-    "oscillation": ("the game oscillates instead of settling", "Lower both learning rates, or lower Adam's momentum; "
-                    "a GAN need not converge, so keep the best epoch, not the last."),
-    "balanced": ("the game is near its equilibrium: D can barely tell real from fake", "Nothing to fix; check the "
-                 "samples themselves, since a balanced game can still miss modes."),
+    "discriminator_wins": (
+        "the discriminator wins",
+        "Give the discriminator fewer steps or a smaller learning rate, "
+        "use the non-saturating loss, or add label smoothing.",
+    ),
+    "mode_collapse": (
+        "the generator collapsed onto part of the data",
+        "Try a wider generator, a larger latent size, "
+        "a smaller generator learning rate, or another seed; PacGAN and unrolled GANs were invented for this.",
+    ),
+    "oscillation": (
+        "the game oscillates instead of settling",
+        "Lower both learning rates, or lower Adam's momentum; "
+        "a GAN need not converge, so keep the best epoch, not the last.",
+    ),
+    "balanced": (
+        "the game is near its equilibrium: D can barely tell real from fake",
+        "Nothing to fix; check the samples themselves, since a balanced game can still miss modes.",
+    ),
 }
 
 
@@ -71,8 +82,10 @@ def _discriminator_wins(history):
     evidence = f"over the last {k} epochs D(real) is {real_end:.2f} and D(G(z)) {fake_end:.2f}: D tells them apart"
     grad = _column(history, "g_grad_norm")
     if np.isfinite(grad).any():
-        evidence += (f"; the generator's gradient norm is {float(np.nanmedian(_tail(grad)[0])):.3g} "
-                     f"(largest earlier: {float(np.nanmax(grad)):.3g})")
+        evidence += (
+            f"; the generator's gradient norm is {float(np.nanmedian(_tail(grad)[0])):.3g} "
+            f"(largest earlier: {float(np.nanmax(grad)):.3g})"
+        )
     return _finding("discriminator_wins", evidence)
 
 
@@ -83,21 +96,28 @@ def _mode_collapse(history):
         end_modes, best = float(np.nanmedian(end)), float(np.nanmax(modes))
         if best >= 2 and end_modes <= COLLAPSE_MODES * best:
             first_best = int(np.nanargmax(modes)) + 1
-            return _finding("mode_collapse", f"it captured {best:.0f} modes at epoch {first_best} but only "
-                                             f"{end_modes:.0f} over the last {k} epochs")
+            return _finding(
+                "mode_collapse",
+                f"it captured {best:.0f} modes at epoch {first_best} but only {end_modes:.0f} over the last {k} epochs",
+            )
         total = float(np.nanmax(_column(history, "modes_total")))
         quality = float(np.nanmedian(_tail(_column(history, "high_quality_fraction"))[0]))
         if end_modes <= COLLAPSE_MODES * total and quality >= COLLAPSE_QUALITY:
-            return _finding("mode_collapse", f"{quality:.0%} of the samples sit on a mode, but on only "
-                                             f"{end_modes:.0f} of the {total:.0f} modes over the last {k} epochs")
+            return _finding(
+                "mode_collapse",
+                f"{quality:.0%} of the samples sit on a mode, but on only "
+                f"{end_modes:.0f} of the {total:.0f} modes over the last {k} epochs",
+            )
     spread = _column(history, "spread")
     if np.isfinite(spread).any() and len(history) >= SPREAD_EPOCHS:
         end, k = _tail(spread)
         end_spread = float(np.nanmedian(end))
         growing = end[-1] > SPREAD_GROWING * end[0]  # G still spreading out from its small start
         if end_spread < COLLAPSE_SPREAD and not growing:
-            return _finding("mode_collapse", f"the generated samples vary only {end_spread:.0%} as much as the real "
-                                             f"data over the last {k} epochs")
+            return _finding(
+                "mode_collapse",
+                f"the generated samples vary only {end_spread:.0%} as much as the real data over the last {k} epochs",
+            )
     return None
 
 
@@ -116,14 +136,17 @@ def _oscillation(history):
     hq = _column(history, "high_quality_fraction")
     if not np.isfinite(hq).any():
         return None
-    half = hq[len(hq) // 2:]
+    half = hq[len(hq) // 2 :]
     swings = _swings(half)
     big = swings[swings >= SWING_MIN]
     if len(big) < MIN_SWINGS:
         return None
     low, high = float(np.nanmin(half)), float(np.nanmax(half))
-    return _finding("oscillation", f"over the last {len(half)} epochs the high-quality share swung by 15 points or "
-                                   f"more {len(big)} times, between {low:.0%} and {high:.0%}")
+    return _finding(
+        "oscillation",
+        f"over the last {len(half)} epochs the high-quality share swung by 15 points or "
+        f"more {len(big)} times, between {low:.0%} and {high:.0%}",
+    )
 
 
 def _balanced(history):
@@ -132,8 +155,9 @@ def _balanced(history):
     real_end, fake_end = float(np.nanmedian(real)), float(np.nanmedian(fake))
     lo, hi = BALANCED
     if lo <= real_end <= hi and lo <= fake_end <= hi:
-        return _finding("balanced", f"over the last {k} epochs D(real) is {real_end:.2f} and D(G(z)) {fake_end:.2f}, "
-                                    "both near 1/2")
+        return _finding(
+            "balanced", f"over the last {k} epochs D(real) is {real_end:.2f} and D(G(z)) {fake_end:.2f}, both near 1/2"
+        )
     return None
 
 
@@ -159,9 +183,12 @@ def diagnose_gan(history, *, epochs_planned=None):
         findings = [f for f in (_discriminator_wins(history), _mode_collapse(history), _oscillation(history)) if f]
         if not findings:
             findings = [f for f in (_balanced(history),) if f]
-    return {"labels": [f["label"] for f in findings], "findings": findings,
-            "summary": _summary(findings, len(history), epochs_planned),
-            "too_early": not findings and len(history) < MIN_EPOCHS}
+    return {
+        "labels": [f["label"] for f in findings],
+        "findings": findings,
+        "summary": _summary(findings, len(history), epochs_planned),
+        "too_early": not findings and len(history) < MIN_EPOCHS,
+    }
 
 
 def _summary(findings, epochs, planned):

@@ -57,7 +57,11 @@ def spread(samples, real):
     features) over the real data's.
     """
     real_var = float(np.sum(np.var(real, axis=0)))
-    ratio = np.sqrt(float(np.sum(np.var(np.asarray(samples, dtype="float64"), axis=0))) / real_var) if real_var > 0 else np.nan
+    ratio = (
+        np.sqrt(float(np.sum(np.var(np.asarray(samples, dtype="float64"), axis=0))) / real_var)
+        if real_var > 0
+        else np.nan
+    )
     return float(ratio) if np.isfinite(ratio) else float("nan")
 
 
@@ -82,8 +86,11 @@ def epoch_quality(model, data, z):
     out = {"spread": spread(samples, data.x)}
     quality = score(samples, data)
     if quality:
-        out.update(modes_captured=quality["modes_captured"], modes_total=quality["modes_total"],
-                   high_quality_fraction=quality["high_quality_fraction"])
+        out.update(
+            modes_captured=quality["modes_captured"],
+            modes_total=quality["modes_total"],
+            high_quality_fraction=quality["high_quality_fraction"],
+        )
     return out
 
 
@@ -104,8 +111,10 @@ def build(config, data):
         snapshot=lambda m: snapshot(m, data, z, steps),
         extra={"z": z, "data": data},
         epoch_metrics=lambda m: epoch_quality(m, data, z),
-        live={"g_learning_rate": lambda value: setattr(model.g_optimizer, "learning_rate", value),
-              "d_learning_rate": lambda value: setattr(model.d_optimizer, "learning_rate", value)},
+        live={
+            "g_learning_rate": lambda value: setattr(model.g_optimizer, "learning_rate", value),
+            "d_learning_rate": lambda value: setattr(model.d_optimizer, "learning_rate", value),
+        },
     )
 
 

@@ -10,8 +10,8 @@ LAB = LabSpec(
     order=1,
     page="pages/1_MLP.py",
     blurb=(
-        'Layers, activations, losses and learning rates: watch a dense network carve a decision boundary, '
-        'see gradients vanish in a deep sigmoid net and a too-large learning rate blow up.'
+        "Layers, activations, losses and learning rates: watch a dense network carve a decision boundary, "
+        "see gradients vanish in a deep sigmoid net and a too-large learning rate blow up."
     ),
     summary="Layers, activations, losses and learning rates: watch a dense network carve a decision boundary.",
     config_cls=MLPConfig,

@@ -27,7 +27,7 @@ y = (y_raw - y_raw.mean()) / y_raw.std()
 """
 ONE_HOT = 'y_train, y_val = (keras.utils.to_categorical(t, OUTPUT_UNITS).astype("float32") for t in (y_train, y_val))'
 COLUMN = 'y_train, y_val = (t.astype("float32").reshape(-1, 1) for t in (y_train, y_val))'
-CSV = f'''frame = pd.read_csv(CSV_PATH)
+CSV = f"""frame = pd.read_csv(CSV_PATH)
 target = TARGET or frame.columns[-1]
 if target not in frame.columns:
     raise SystemExit(f"There is no column {{target!r}}; the columns are {{list(frame.columns)}}.")
@@ -44,7 +44,8 @@ OUTPUT_ACTIVATION, LOSS, ONE_HOT = HEADS[task]
 OUTPUT_UNITS = len(classes) if ONE_HOT else 1
 # Stratifying keeps each class's share the same in both parts.
 stratify = y if task != "regression" and np.bincount(y).min() >= 2 else None
-'''
+"""
+
 
 def _hyperparameters(config):
     """The named settings of an MLP run, one `NAME = value` line each."""
@@ -53,8 +54,12 @@ def _hyperparameters(config):
         names.update(CSV_PATH=config.csv_path, TARGET=config.target)
     elif config.dataset in TOYS:
         names.update(N_SAMPLES=config.n_samples, NOISE=config.noise)
-    names.update(VAL_SPLIT=config.val_split, HIDDEN_UNITS=list(config.hidden_units),
-                 ACTIVATIONS=list(config.layer_activations), INITIALIZER=config.initializer)
+    names.update(
+        VAL_SPLIT=config.val_split,
+        HIDDEN_UNITS=list(config.hidden_units),
+        ACTIVATIONS=list(config.layer_activations),
+        INITIALIZER=config.initializer,
+    )
     if config.l1 or config.l2:
         names.update(L1=config.l1, L2=config.l2)
     if config.dropout:
@@ -133,9 +138,15 @@ def script(config):
         imports = "" if config.dataset in OWN_TOYS else "from sklearn import datasets\n"
         metrics = '["accuracy"]' if head.classify else '["mse"]'
     regularizer = "\n        kernel_regularizer=keras.regularizers.L1L2(L1, L2)," if config.l1 or config.l2 else ""
-    dropout = ("\n    # Dropout switches off a random share of the units at each training step."
-               '\n    h = keras.layers.Dropout(DROPOUT, name=f"dropout_{i}")(h)') if config.dropout else ""
-    model = f'''\
+    dropout = (
+        (
+            "\n    # Dropout switches off a random share of the units at each training step."
+            '\n    h = keras.layers.Dropout(DROPOUT, name=f"dropout_{i}")(h)'
+        )
+        if config.dropout
+        else ""
+    )
+    model = f"""\
 # The first layer standardises each input with the training set's mean and variance;
 # a column that is constant in training keeps its scale instead of dividing by ~0.
 variance = x_train.var(axis=0)
@@ -156,7 +167,7 @@ model.compile(
     optimizer={optimizer_code(config.optimizer)},
     loss=LOSS,
     metrics={metrics},
-)'''
+)"""
     return keras_script(
         title=f"A multilayer perceptron on {'your CSV file' if config.dataset == 'csv' else config.dataset}",
         lab="MLP",

@@ -27,25 +27,129 @@ INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "l
 class MLPConfig(BaseConfig):
     """Every hyperparameter of the MLP lab, with its default and allowed values."""
 
-    dataset: str = param("moons", "choice", "Which data to learn: 2-D toy sets, a 1-D curve, classic tables, or your own CSV.", group="Data", choices=DATASETS)
-    n_samples: int = param(600, "int", "How many points the 2-D and sine data sets have.", label="Samples", group="Data", active_if=("dataset", TWO_D + ("sine",)), min=50, max=5000, step=50)
-    noise: float = param(0.15, "float", "How much random scatter the 2-D and sine data sets have.", group="Data", active_if=("dataset", TWO_D + ("sine",)), min=0.0, max=1.0, step=0.01)
-    csv_path: str = param("", "str", "Path of a CSV file (CLI only; the page has an upload).", label="CSV path", group="Data", ui=False)
-    target: str = param("", "str", "The CSV column to predict (default: the last column).", label="Target column", group="Data", ui=False)
-    val_split: float = param(0.25, "float", "Share of the data held out to measure validation loss.", label="Validation share", group="Data", min=0.05, max=0.5, step=0.05)
-    hidden_units: tuple = param((32, 32), "int_list", "Width of each hidden layer, input side first; an empty list means no hidden layer.", label="Hidden layer widths", pairs_with="activations", min=1, max=512, min_len=0, max_len=8)
-    activations: tuple = param(("relu",), "choice_list", "Activation of each hidden layer; a single entry applies to all of them.", label="Hidden activations", choices=ACTIVATIONS, min_len=1, max_len=8)
-    output_activation: str = param("auto", "choice", "Activation of the last layer; auto picks the one that suits the loss.", choices=OUTPUT_ACTIVATIONS)
-    loss: str = param("auto", "choice", "What the network minimises; auto picks the one that suits the task.", choices=LOSSES)
-    initializer: str = param("glorot_uniform", "choice", "How the weights are drawn before training.", choices=INITIALIZERS)
-    l1: float = param(0.0, "float", "L1 penalty on the weights (pushes weights to exactly zero).", label="L1", min=0.0, max=0.1, step=0.0001)
-    l2: float = param(0.0, "float", "L2 penalty on the weights (keeps weights small).", label="L2", min=0.0, max=0.1, step=0.0001)
-    dropout: float = param(0.0, "float", "Share of hidden units switched off at random in each training step.", min=0.0, max=0.9, step=0.05)
-    optimizer: str = param("adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(0.003, "float", "Step size of each update; it can be changed while training.", group="Training", min=1e-6, max=100.0, log=True, live=True)
-    batch_size: int = param(32, "int", "Samples per update; small batches give noisier steps.", group="Training", min=1, max=4096)
-    epochs: int = param(40, "int", "Passes over the training data.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS")
-    seed: int = param(0, "int", "Random seed for data, weights and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)
+    dataset: str = param(
+        "moons",
+        "choice",
+        "Which data to learn: 2-D toy sets, a 1-D curve, classic tables, or your own CSV.",
+        group="Data",
+        choices=DATASETS,
+    )
+    n_samples: int = param(
+        600,
+        "int",
+        "How many points the 2-D and sine data sets have.",
+        label="Samples",
+        group="Data",
+        active_if=("dataset", TWO_D + ("sine",)),
+        min=50,
+        max=5000,
+        step=50,
+    )
+    noise: float = param(
+        0.15,
+        "float",
+        "How much random scatter the 2-D and sine data sets have.",
+        group="Data",
+        active_if=("dataset", TWO_D + ("sine",)),
+        min=0.0,
+        max=1.0,
+        step=0.01,
+    )
+    csv_path: str = param(
+        "", "str", "Path of a CSV file (CLI only; the page has an upload).", label="CSV path", group="Data", ui=False
+    )
+    target: str = param(
+        "",
+        "str",
+        "The CSV column to predict (default: the last column).",
+        label="Target column",
+        group="Data",
+        ui=False,
+    )
+    val_split: float = param(
+        0.25,
+        "float",
+        "Share of the data held out to measure validation loss.",
+        label="Validation share",
+        group="Data",
+        min=0.05,
+        max=0.5,
+        step=0.05,
+    )
+    hidden_units: tuple = param(
+        (32, 32),
+        "int_list",
+        "Width of each hidden layer, input side first; an empty list means no hidden layer.",
+        label="Hidden layer widths",
+        pairs_with="activations",
+        min=1,
+        max=512,
+        min_len=0,
+        max_len=8,
+    )
+    activations: tuple = param(
+        ("relu",),
+        "choice_list",
+        "Activation of each hidden layer; a single entry applies to all of them.",
+        label="Hidden activations",
+        choices=ACTIVATIONS,
+        min_len=1,
+        max_len=8,
+    )
+    output_activation: str = param(
+        "auto",
+        "choice",
+        "Activation of the last layer; auto picks the one that suits the loss.",
+        choices=OUTPUT_ACTIVATIONS,
+    )
+    loss: str = param(
+        "auto", "choice", "What the network minimises; auto picks the one that suits the task.", choices=LOSSES
+    )
+    initializer: str = param(
+        "glorot_uniform", "choice", "How the weights are drawn before training.", choices=INITIALIZERS
+    )
+    l1: float = param(
+        0.0,
+        "float",
+        "L1 penalty on the weights (pushes weights to exactly zero).",
+        label="L1",
+        min=0.0,
+        max=0.1,
+        step=0.0001,
+    )
+    l2: float = param(
+        0.0, "float", "L2 penalty on the weights (keeps weights small).", label="L2", min=0.0, max=0.1, step=0.0001
+    )
+    dropout: float = param(
+        0.0, "float", "Share of hidden units switched off at random in each training step.", min=0.0, max=0.9, step=0.05
+    )
+    optimizer: str = param(
+        "adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS
+    )
+    learning_rate: float = param(
+        0.003,
+        "float",
+        "Step size of each update; it can be changed while training.",
+        group="Training",
+        min=1e-6,
+        max=100.0,
+        log=True,
+        live=True,
+    )
+    batch_size: int = param(
+        32, "int", "Samples per update; small batches give noisier steps.", group="Training", min=1, max=4096
+    )
+    epochs: int = param(
+        40, "int", "Passes over the training data.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS"
+    )
+    seed: int = param(
+        0,
+        "int",
+        "Random seed for data, weights and shuffling: the same seed gives the same run.",
+        group="Training",
+        min=0,
+        max=2**31 - 1,
+    )
 
     def check(self):
         n_layers = len(self.hidden_units)
@@ -55,7 +159,9 @@ class MLPConfig(BaseConfig):
                 "give one activation for all layers or one per layer."
             )
         if self.dataset == "csv" and not self.csv_path:
-            raise ValueError("dataset=csv needs a CSV file: upload one on the page, or set csv_path on the command line.")
+            raise ValueError(
+                "dataset=csv needs a CSV file: upload one on the page, or set csv_path on the command line."
+            )
 
     @property
     def layer_activations(self):

@@ -46,7 +46,9 @@ def class_probability_grid(model, data, head, size=GRID):
     x = np.concatenate([data.x_train, data.x_val])
     lo, hi = x.min(axis=0), x.max(axis=0)
     pad = 0.1 * (hi - lo)
-    g1, g2 = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], size), np.linspace(lo[1] - pad[1], hi[1] + pad[1], size))
+    g1, g2 = np.meshgrid(
+        np.linspace(lo[0] - pad[0], hi[0] + pad[0], size), np.linspace(lo[1] - pad[1], hi[1] + pad[1], size)
+    )
     grid = np.stack([g1.ravel(), g2.ravel()], axis=1).astype("float32")
     p = np.asarray(model(grid, training=False))
     if p.shape[1] == 1:
@@ -70,7 +72,11 @@ def gradient_magnitudes(model, x, y, head):
         loss = tf.reduce_mean(loss_fn(y, model(x, training=False)))
     grads = tape.gradient(loss, [layer.kernel for layer in dense])
     return float(loss), [
-        {"layer": layer.name, "position": i, "mean_abs_gradient": float(tf.reduce_mean(tf.abs(g))) if g is not None else 0.0}
+        {
+            "layer": layer.name,
+            "position": i,
+            "mean_abs_gradient": float(tf.reduce_mean(tf.abs(g))) if g is not None else 0.0,
+        }
         for i, (layer, g) in enumerate(zip(dense, grads), start=1)
     ]
 

@@ -31,7 +31,9 @@ def _csv_input(values):
     """The CSV upload and its target column; returns (values, upload bytes or None)."""
     if values["dataset"] != "csv":
         return values, None
-    uploaded = st.sidebar.file_uploader("Your CSV file", type=["csv"], key="mlp_csv", help="A header row, numeric feature columns and a target column.")
+    uploaded = st.sidebar.file_uploader(
+        "Your CSV file", type=["csv"], key="mlp_csv", help="A header row, numeric feature columns and a target column."
+    )
     if uploaded is None:
         st.info("Upload a CSV file in the sidebar (a header row, numeric features and one column to predict).")
         return values, None
@@ -54,7 +56,11 @@ def _preview_data(config, upload):
 
 def hyperparameter_count(config):
     """Settings a user tunes: every model and training setting, layer widths and activations counted per layer."""
-    tunable = [n for n, s in specs(MLPConfig).items() if s.group in ("Model", "Training") and n not in ("hidden_units", "activations", "seed")]
+    tunable = [
+        n
+        for n, s in specs(MLPConfig).items()
+        if s.group in ("Model", "Training") and n not in ("hidden_units", "activations", "seed")
+    ]
     return len(tunable) + 1 + 2 * len(config.hidden_units)
 
 
@@ -114,9 +120,11 @@ def draw(run, data, job):
         if "gradients" in snap:
             initial = run.first_snapshot.get("gradients")
             st.altair_chart(charts.gradient_chart(snap["gradients"], initial, snap["epoch"]), width="stretch")
-            st.caption("How strongly the loss pulls on each layer's weights. In a deep `sigmoid` network the "
-                       "gradient shrinks layer by layer towards the input, since the sigmoid's slope is at most 0.25 "
-                       "(vanishing gradients); the early layers then barely learn. `relu` and `elu` keep it.")
+            st.caption(
+                "How strongly the loss pulls on each layer's weights. In a deep `sigmoid` network the "
+                "gradient shrinks layer by layer towards the input, since the sigmoid's slope is at most 0.25 "
+                "(vanishing gradients); the early layers then barely learn. `relu` and `elu` keep it."
+            )
     with right:
         if "confusion" in snap and "boundary" in snap:
             st.altair_chart(charts.confusion_chart(snap["confusion"], data.class_names), width="stretch")

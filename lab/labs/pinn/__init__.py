@@ -10,7 +10,7 @@ LAB = LabSpec(
     order=4,
     page="pages/4_PINN.py",
     blurb=(
-        'A network that knows the physics: the PDE residual joins the loss, the shock at x = 0 forms, and '
+        "A network that knows the physics: the PDE residual joins the loss, the shock at x = 0 forms, and "
         "the error against the exact solution falls; or learn the equation's coefficients from data."
     ),
     summary="A network that knows the physics: the PDE residual joins the loss; watch the shock form and the error against the exact solution fall, or learn the equation's coefficients from data.",

@@ -9,9 +9,18 @@ from lab.labs.pinn.config import STEPS_PER_EPOCH
 from models import pinn as pinn_model
 from models import pinn_lbfgs
 
-HELPERS = (burgers.initial_condition, burgers.evaluation_grid, burgers.burgers_exact, burgers.heat_exact, data_pinn.unit_samples,
-           data_pinn.grid_shape, data_pinn.to_domain, data_pinn.collocation_points,
-           data_pinn.initial_boundary_points, data_pinn.measurements)
+HELPERS = (
+    burgers.initial_condition,
+    burgers.evaluation_grid,
+    burgers.burgers_exact,
+    burgers.heat_exact,
+    data_pinn.unit_samples,
+    data_pinn.grid_shape,
+    data_pinn.to_domain,
+    data_pinn.collocation_points,
+    data_pinn.initial_boundary_points,
+    data_pinn.measurements,
+)
 
 
 def _source(function):
@@ -36,21 +45,39 @@ def _source(function):
 
 def _settings(config):
     """The run's settings as named constants."""
-    return assignments({
-        "MODE": config.mode, "EQUATION": config.equation, "NU": config.nu, "NOISE": config.noise,
-        "N_U": config.n_u, "N_F": config.n_f, "SAMPLING": config.sampling, "RESAMPLE_EVERY": config.resample_every,
-        "DEPTH": config.depth, "WIDTH": config.width, "ACTIVATION": config.activation,
-        "WEIGHT_U": config.weight_u, "WEIGHT_F": config.weight_f, "LEARNING_RATE": config.learning_rate,
-        "ADAM_STEPS": config.steps, "LBFGS_ITERATIONS": config.lbfgs_iterations, "DTYPE": config.dtype, "SEED": config.seed,
-    })
+    return assignments(
+        {
+            "MODE": config.mode,
+            "EQUATION": config.equation,
+            "NU": config.nu,
+            "NOISE": config.noise,
+            "N_U": config.n_u,
+            "N_F": config.n_f,
+            "SAMPLING": config.sampling,
+            "RESAMPLE_EVERY": config.resample_every,
+            "DEPTH": config.depth,
+            "WIDTH": config.width,
+            "ACTIVATION": config.activation,
+            "WEIGHT_U": config.weight_u,
+            "WEIGHT_F": config.weight_f,
+            "LEARNING_RATE": config.learning_rate,
+            "ADAM_STEPS": config.steps,
+            "LBFGS_ITERATIONS": config.lbfgs_iterations,
+            "DTYPE": config.dtype,
+            "SEED": config.seed,
+        }
+    )
 
 
 def script(config):
     """A standalone script that reproduces a PINN run of `config` (a `PINNConfig`)."""
     helpers = "\n\n".join(_source(f) for f in HELPERS)
     lbfgs = _source(pinn_lbfgs.lbfgs)
-    activation = ("def sin(x):\n    return keras.ops.sin(x)\n\n\nACTIVATION_FN = sin\n" if config.activation == "sin"
-                  else "ACTIVATION_FN = ACTIVATION\n")
+    activation = (
+        "def sin(x):\n    return keras.ops.sin(x)\n\n\nACTIVATION_FN = sin\n"
+        if config.activation == "sin"
+        else "ACTIVATION_FN = ACTIVATION\n"
+    )
     warning_notes = notes(pinn_model.pinn_warnings(config))
     return f'''"""
 Title: A physics-informed network for {"Burgers'" if config.equation == "burgers" else "the heat"} equation ({config.mode} problem)

@@ -25,34 +25,169 @@ class PINNConfig(BaseConfig):
     of about 5e-3.
     """
 
-    mode: str = param("forward", "choice", "forward: find u(t, x) from the initial and boundary values and the PDE. inverse: find the PDE's coefficients λ1 and λ2 from scattered measurements of u.", group="Problem", choices=MODES)
-    equation: str = param("burgers", "choice", "burgers: u_t + u·u_x − ν·u_xx = 0 (a shock forms at x = 0). heat: u_t − ν·u_xx = 0 (the sine wave decays). Both start from u(0, x) = −sin(πx) with u = 0 at x = ±1.", group="Problem", choices=EQUATIONS)
-    nu: float = param(NU_BURGERS, "float", "The viscosity ν: smaller values make a steeper shock, harder to learn (the benchmark uses 0.01/π ≈ 0.0031831).", label="Viscosity ν", group="Problem", min=1e-3, max=1.0, log=True)
-    noise: float = param(0.0, "float", "Inverse problem only: Gaussian noise added to the measurements, as a share of u's standard deviation (0.01 = 1%).", label="Measurement noise", group="Problem", active_if=("mode", ("inverse",)), min=0.0, max=0.2, step=0.01)
-    n_u: int = param(100, "int", "forward: points on the initial line t = 0 and the walls x = ±1 where u is known. inverse: measurements of u scattered over (t, x).", label="Data points n_u", group="Points", min=4, max=20000, step=50)
-    n_f: int = param(2500, "int", "Collocation points where the PDE residual is measured and pushed to zero.", label="Collocation points n_f", group="Points", min=16, max=40000, step=500)
-    sampling: str = param("latin_hypercube", "choice", "How the points are placed: uniform at random, Latin hypercube (random but evenly spread in t and in x), or a regular grid.", group="Points", choices=SAMPLINGS)
-    resample_every: int = param(0, "int", "Draw fresh collocation points every this many Adam steps (0: keep the first ones). A shifted grid when sampling is grid.", label="Resample every k steps", group="Points", min=0, max=10000, step=100)
+    mode: str = param(
+        "forward",
+        "choice",
+        "forward: find u(t, x) from the initial and boundary values and the PDE. inverse: find the PDE's coefficients λ1 and λ2 from scattered measurements of u.",
+        group="Problem",
+        choices=MODES,
+    )
+    equation: str = param(
+        "burgers",
+        "choice",
+        "burgers: u_t + u·u_x − ν·u_xx = 0 (a shock forms at x = 0). heat: u_t − ν·u_xx = 0 (the sine wave decays). Both start from u(0, x) = −sin(πx) with u = 0 at x = ±1.",
+        group="Problem",
+        choices=EQUATIONS,
+    )
+    nu: float = param(
+        NU_BURGERS,
+        "float",
+        "The viscosity ν: smaller values make a steeper shock, harder to learn (the benchmark uses 0.01/π ≈ 0.0031831).",
+        label="Viscosity ν",
+        group="Problem",
+        min=1e-3,
+        max=1.0,
+        log=True,
+    )
+    noise: float = param(
+        0.0,
+        "float",
+        "Inverse problem only: Gaussian noise added to the measurements, as a share of u's standard deviation (0.01 = 1%).",
+        label="Measurement noise",
+        group="Problem",
+        active_if=("mode", ("inverse",)),
+        min=0.0,
+        max=0.2,
+        step=0.01,
+    )
+    n_u: int = param(
+        100,
+        "int",
+        "forward: points on the initial line t = 0 and the walls x = ±1 where u is known. inverse: measurements of u scattered over (t, x).",
+        label="Data points n_u",
+        group="Points",
+        min=4,
+        max=20000,
+        step=50,
+    )
+    n_f: int = param(
+        2500,
+        "int",
+        "Collocation points where the PDE residual is measured and pushed to zero.",
+        label="Collocation points n_f",
+        group="Points",
+        min=16,
+        max=40000,
+        step=500,
+    )
+    sampling: str = param(
+        "latin_hypercube",
+        "choice",
+        "How the points are placed: uniform at random, Latin hypercube (random but evenly spread in t and in x), or a regular grid.",
+        group="Points",
+        choices=SAMPLINGS,
+    )
+    resample_every: int = param(
+        0,
+        "int",
+        "Draw fresh collocation points every this many Adam steps (0: keep the first ones). A shifted grid when sampling is grid.",
+        label="Resample every k steps",
+        group="Points",
+        min=0,
+        max=10000,
+        step=100,
+    )
     depth: int = param(6, "int", "Hidden layers of the network u(t, x).", group="Model", min=1, max=10)
     width: int = param(20, "int", "Units in each hidden layer.", group="Model", min=4, max=128)
-    activation: str = param("tanh", "choice", "The hidden layers' activation. The residual needs second derivatives: relu's is zero everywhere, so relu cannot feel u_xx.", group="Model", choices=ACTIVATIONS)
-    weight_u: float = param(1.0, "float", "Weight of the data term (initial/boundary misfit, or the measurements) in the loss.", label="Data weight", group="Training", min=0.0, max=100.0, step=0.1)
-    weight_f: float = param(1.0, "float", "Weight of the PDE residual term in the loss.", label="PDE weight", group="Training", min=0.0, max=100.0, step=0.1)
-    learning_rate: float = param(1e-3, "float", "Adam's step size; it can be changed while Adam trains.", group="Training", min=1e-5, max=0.1, log=True, live=True)
-    steps: int = param(0, "int", "Adam steps, each on all the points (full batch); a multiple of 100. 0 (the default) goes straight to L-BFGS, which is faster here; Adam first shows how much slower a first-order method is.", label="Adam steps", group="Training", min=0, max=MAX_STEPS, step=STEPS_PER_EPOCH)
-    lbfgs_iterations: int = param(4000, "int", "L-BFGS iterations after Adam (0: none). L-BFGS uses curvature and polishes the solution far beyond Adam; it stops earlier when it converges.", label="L-BFGS iterations", group="Training", min=0, max=MAX_LBFGS, step=STEPS_PER_EPOCH)
-    dtype: str = param("float32", "choice", "Number precision of the network: float64 is slower, but lets L-BFGS go further.", label="Precision", group="Training", choices=DTYPES)
-    seed: int = param(0, "int", "Random seed for the points, the weights and the noise: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)
+    activation: str = param(
+        "tanh",
+        "choice",
+        "The hidden layers' activation. The residual needs second derivatives: relu's is zero everywhere, so relu cannot feel u_xx.",
+        group="Model",
+        choices=ACTIVATIONS,
+    )
+    weight_u: float = param(
+        1.0,
+        "float",
+        "Weight of the data term (initial/boundary misfit, or the measurements) in the loss.",
+        label="Data weight",
+        group="Training",
+        min=0.0,
+        max=100.0,
+        step=0.1,
+    )
+    weight_f: float = param(
+        1.0,
+        "float",
+        "Weight of the PDE residual term in the loss.",
+        label="PDE weight",
+        group="Training",
+        min=0.0,
+        max=100.0,
+        step=0.1,
+    )
+    learning_rate: float = param(
+        1e-3,
+        "float",
+        "Adam's step size; it can be changed while Adam trains.",
+        group="Training",
+        min=1e-5,
+        max=0.1,
+        log=True,
+        live=True,
+    )
+    steps: int = param(
+        0,
+        "int",
+        "Adam steps, each on all the points (full batch); a multiple of 100. 0 (the default) goes straight to L-BFGS, which is faster here; Adam first shows how much slower a first-order method is.",
+        label="Adam steps",
+        group="Training",
+        min=0,
+        max=MAX_STEPS,
+        step=STEPS_PER_EPOCH,
+    )
+    lbfgs_iterations: int = param(
+        4000,
+        "int",
+        "L-BFGS iterations after Adam (0: none). L-BFGS uses curvature and polishes the solution far beyond Adam; it stops earlier when it converges.",
+        label="L-BFGS iterations",
+        group="Training",
+        min=0,
+        max=MAX_LBFGS,
+        step=STEPS_PER_EPOCH,
+    )
+    dtype: str = param(
+        "float32",
+        "choice",
+        "Number precision of the network: float64 is slower, but lets L-BFGS go further.",
+        label="Precision",
+        group="Training",
+        choices=DTYPES,
+    )
+    seed: int = param(
+        0,
+        "int",
+        "Random seed for the points, the weights and the noise: the same seed gives the same run.",
+        group="Training",
+        min=0,
+        max=2**31 - 1,
+    )
 
     def check(self):
         if self.steps % STEPS_PER_EPOCH:
-            raise ValueError(f"Adam steps are counted in blocks of {STEPS_PER_EPOCH} (one epoch on the charts): pick a multiple of {STEPS_PER_EPOCH}, not {self.steps}.")
+            raise ValueError(
+                f"Adam steps are counted in blocks of {STEPS_PER_EPOCH} (one epoch on the charts): pick a multiple of {STEPS_PER_EPOCH}, not {self.steps}."
+            )
         if self.steps + self.lbfgs_iterations == 0:
             raise ValueError("Nothing would train: give Adam some steps or L-BFGS some iterations.")
         if self.weight_u + self.weight_f == 0:
-            raise ValueError("Both loss weights are 0, so the loss is always 0: give the data or the PDE term some weight.")
+            raise ValueError(
+                "Both loss weights are 0, so the loss is always 0: give the data or the PDE term some weight."
+            )
         if self.mode == "inverse" and self.weight_u == 0:
-            raise ValueError("The inverse problem learns λ1 and λ2 from the measurements: their weight must be above 0.")
+            raise ValueError(
+                "The inverse problem learns λ1 and λ2 from the measurements: their weight must be above 0."
+            )
 
     @property
     def adam_epochs(self):

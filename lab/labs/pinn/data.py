@@ -69,7 +69,9 @@ def initial_boundary_points(n_u, sampling, rng):
     n_wall = n_u // 4
     x0 = 2.0 * unit_samples(n_initial, 1, sampling, rng)[:, 0] - 1.0
     initial = np.stack([np.zeros(n_initial), x0], axis=1)
-    walls = [np.stack([unit_samples(n_wall, 1, sampling, rng)[:, 0], np.full(n_wall, side)], axis=1) for side in (-1.0, 1.0)]
+    walls = [
+        np.stack([unit_samples(n_wall, 1, sampling, rng)[:, 0], np.full(n_wall, side)], axis=1) for side in (-1.0, 1.0)
+    ]
     points = np.concatenate([initial, *walls])
     u = np.concatenate([initial_condition(x0), np.zeros(2 * n_wall)])
     return points, u[:, None]

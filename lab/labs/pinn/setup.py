@@ -49,12 +49,16 @@ def snapshot(model, data):
     rows = {ts: int(np.argmin(np.abs(data.t - ts))) for ts in SLICE_TIMES}
     x_f = model.collocation
     out = {
-        "t": t, "x": x,
-        "u_pred": u_full[::VIEW_T, ::VIEW_X], "u_exact": data.u_exact[::VIEW_T, ::VIEW_X],
+        "t": t,
+        "x": x,
+        "u_pred": u_full[::VIEW_T, ::VIEW_X],
+        "u_exact": data.u_exact[::VIEW_T, ::VIEW_X],
         "residual": residual.astype("float64"),
         "x_fine": data.x,
         "slices": {ts: (u_full[i], data.u_exact[i]) for ts, i in rows.items()},
-        "x_u": data.x_u[:SHOWN_POINTS], "x_f": x_f[:SHOWN_POINTS], "n_f": len(x_f),
+        "x_u": data.x_u[:SHOWN_POINTS],
+        "x_f": x_f[:SHOWN_POINTS],
+        "n_f": len(x_f),
         "rel_l2_error": relative_l2(u_full, data.u_exact),
     }
     if model.inverse:
@@ -97,7 +101,12 @@ def metrics(setup, run):
     if model.inverse:
         lambda1, lambda2 = (float(v) for v in model.coefficients())
         true1, true2 = true_coefficients(config)
-        out.update(lambda1=lambda1, lambda2=lambda2, lambda2_true=true2,
-                   lambda1_error=abs(lambda1 - true1) / (abs(true1) or 1.0), lambda2_error=abs(lambda2 - true2) / true2)
+        out.update(
+            lambda1=lambda1,
+            lambda2=lambda2,
+            lambda2_true=true2,
+            lambda1_error=abs(lambda1 - true1) / (abs(true1) or 1.0),
+            lambda2_error=abs(lambda2 - true2) / true2,
+        )
     out["epochs_trained"] = len(run.history)
     return out

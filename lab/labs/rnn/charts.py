@@ -24,13 +24,19 @@ def first_upper(text):
 
 def baseline_rule(value, text):
     rules = pd.DataFrame({"y": [value], "text": [text]})
-    return [alt.Chart(rules).mark_rule(strokeDash=[5, 4], color="#636363").encode(y="y:Q"),
-            alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color="#636363").encode(y="y:Q", text="text:N")]
+    return [
+        alt.Chart(rules).mark_rule(strokeDash=[5, 4], color="#636363").encode(y="y:Q"),
+        alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color="#636363").encode(y="y:Q", text="text:N"),
+    ]
 
 
 def baseline_text(baseline):
     value = baseline["value"]
-    return f"{baseline['name']}: {value:.1%}" if baseline["metric"] == "val_accuracy" else f"{baseline['name']}: {value:.4f}"
+    return (
+        f"{baseline['name']}: {value:.1%}"
+        if baseline["metric"] == "val_accuracy"
+        else f"{baseline['name']}: {value:.4f}"
+    )
 
 
 def metric_chart(run, data):
@@ -38,7 +44,9 @@ def metric_chart(run, data):
     metric = metric_of(run.config.task)
     chart = charts.metric_chart(run, metric).properties(title="")
     title = f"{first_upper(METRIC_WORDS[metric])} against the baseline"
-    return alt.layer(chart, *baseline_rule(data.baseline["value"], baseline_text(data.baseline))).properties(title=title, height=300)
+    return alt.layer(chart, *baseline_rule(data.baseline["value"], baseline_text(data.baseline))).properties(
+        title=title, height=300
+    )
 
 
 def gradient_frame(snapshots):
@@ -56,24 +64,35 @@ def gradient_chart(snapshots, colours=None):
     frame = gradient_frame(snapshots)
     names = [name for name, _ in snapshots]
     scale = alt.Scale(domain=names, range=list(colours)) if colours else alt.Scale(domain=names)
-    return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=10)).encode(
-        x=alt.X("step:Q", title="time step t", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("norm:Q", title="‖∂loss/∂h_t‖", scale=alt.Scale(type="log")),
-        color=alt.Color("series:N", title=None, scale=scale, legend=alt.Legend(orient="bottom")),
-        tooltip=["series:N", "step:Q", alt.Tooltip("norm:Q", format=".3g")],
-    ).properties(title="Gradient of the loss with respect to each hidden state", height=300)
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=10))
+        .encode(
+            x=alt.X("step:Q", title="time step t", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("norm:Q", title="‖∂loss/∂h_t‖", scale=alt.Scale(type="log")),
+            color=alt.Color("series:N", title=None, scale=scale, legend=alt.Legend(orient="bottom")),
+            tooltip=["series:N", "step:Q", alt.Tooltip("norm:Q", format=".3g")],
+        )
+        .properties(title="Gradient of the loss with respect to each hidden state", height=300)
+    )
 
 
 def gates_chart(gates):
     """Mean input, forget and output gate and the cell-state norm along one sequence."""
     steps = np.arange(1, len(gates["i"]) + 1)
-    frame = pd.DataFrame({"step": steps, "input gate i": gates["i"], "forget gate f": gates["f"], "output gate o": gates["o"]})
+    frame = pd.DataFrame(
+        {"step": steps, "input gate i": gates["i"], "forget gate f": gates["f"], "output gate o": gates["o"]}
+    )
     frame = frame.melt("step", var_name="gate", value_name="value")
-    lines = alt.Chart(frame).mark_line().encode(
-        x=alt.X("step:Q", title="time step t", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("value:Q", title="mean gate value", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("gate:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=["gate:N", "step:Q", alt.Tooltip("value:Q", format=".3f")],
+    lines = (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(
+            x=alt.X("step:Q", title="time step t", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title="mean gate value", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("gate:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=["gate:N", "step:Q", alt.Tooltip("value:Q", format=".3f")],
+        )
     )
     layers = [lines]
     if gates.get("marked"):
@@ -88,64 +107,136 @@ def task_chart(run, data):
     epoch = run.snapshot.get("epoch", 0)
     if data.name == "adding":
         frame = pd.DataFrame({"target": view["target"], "prediction": view["prediction"]})
-        dots = alt.Chart(frame).mark_circle(size=18, opacity=0.6).encode(
-            x=alt.X("target:Q", title="true sum", scale=alt.Scale(domain=[0, 2])),
-            y=alt.Y("prediction:Q", title="network's answer", scale=alt.Scale(domain=[-0.2, 2.2], clamp=True)))
-        line = alt.Chart(pd.DataFrame({"a": [0, 2]})).mark_line(color="#636363", strokeDash=[4, 3]).encode(x="a:Q", y="a:Q")
+        dots = (
+            alt.Chart(frame)
+            .mark_circle(size=18, opacity=0.6)
+            .encode(
+                x=alt.X("target:Q", title="true sum", scale=alt.Scale(domain=[0, 2])),
+                y=alt.Y("prediction:Q", title="network's answer", scale=alt.Scale(domain=[-0.2, 2.2], clamp=True)),
+            )
+        )
+        line = (
+            alt.Chart(pd.DataFrame({"a": [0, 2]}))
+            .mark_line(color="#636363", strokeDash=[4, 3])
+            .encode(x="a:Q", y="a:Q")
+        )
         return alt.layer(line, dots).properties(title=f"Answers against the true sums (epoch {epoch})", height=300)
     if data.name == "temperature":
-        frame = pd.DataFrame({"time": pd.to_datetime(view["time"]), "truth": view["truth"], "network": view["model"],
-                              "persistence": view["persistence"]}).melt("time", var_name="series", value_name="°F")
-        return alt.Chart(frame).mark_line().encode(
-            x=alt.X("time:T", title=None), y=alt.Y("°F:Q", scale=alt.Scale(zero=False)),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                            scale=alt.Scale(domain=["truth", "network", "persistence"], range=["#252525", "#3182bd", "#fd8d3c"])),
-            strokeDash=alt.condition(alt.datum.series == "persistence", alt.value([4, 3]), alt.value([1, 0])),
-            tooltip=["series:N", "time:T", alt.Tooltip("°F:Q", format=".1f")],
-        ).properties(title=f"Forecast of the first validation week (epoch {epoch})", height=300)
+        frame = pd.DataFrame(
+            {
+                "time": pd.to_datetime(view["time"]),
+                "truth": view["truth"],
+                "network": view["model"],
+                "persistence": view["persistence"],
+            }
+        ).melt("time", var_name="series", value_name="°F")
+        return (
+            alt.Chart(frame)
+            .mark_line()
+            .encode(
+                x=alt.X("time:T", title=None),
+                y=alt.Y("°F:Q", scale=alt.Scale(zero=False)),
+                color=alt.Color(
+                    "series:N",
+                    title=None,
+                    legend=alt.Legend(orient="bottom"),
+                    scale=alt.Scale(
+                        domain=["truth", "network", "persistence"], range=["#252525", "#3182bd", "#fd8d3c"]
+                    ),
+                ),
+                strokeDash=alt.condition(alt.datum.series == "persistence", alt.value([4, 3]), alt.value([1, 0])),
+                tooltip=["series:N", "time:T", alt.Tooltip("°F:Q", format=".1f")],
+            )
+            .properties(title=f"Forecast of the first validation week (epoch {epoch})", height=300)
+        )
     if data.name == "seattle_weather":
-        return charts.confusion_chart(view["confusion"], list(data.classes)).properties(title=f"Validation days: true against predicted (epoch {epoch})")
+        return charts.confusion_chart(view["confusion"], list(data.classes)).properties(
+            title=f"Validation days: true against predicted (epoch {epoch})"
+        )
     if data.name == "copy":
-        frame = pd.DataFrame({"symbol": np.arange(1, len(view["position_accuracy"]) + 1), "accuracy": view["position_accuracy"]})
-        bars = alt.Chart(frame).mark_bar(color="#3182bd").encode(
-            x=alt.X("symbol:O", title="remembered symbol (1 = first shown)"),
-            y=alt.Y("accuracy:Q", title="validation accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")))
-        return alt.layer(bars, *baseline_rule(data.baseline["value"], "guessing")).properties(title=f"Recall of each symbol (epoch {epoch})", height=300)
+        frame = pd.DataFrame(
+            {"symbol": np.arange(1, len(view["position_accuracy"]) + 1), "accuracy": view["position_accuracy"]}
+        )
+        bars = (
+            alt.Chart(frame)
+            .mark_bar(color="#3182bd")
+            .encode(
+                x=alt.X("symbol:O", title="remembered symbol (1 = first shown)"),
+                y=alt.Y(
+                    "accuracy:Q", title="validation accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+                ),
+            )
+        )
+        return alt.layer(bars, *baseline_rule(data.baseline["value"], "guessing")).properties(
+            title=f"Recall of each symbol (epoch {epoch})", height=300
+        )
     frame = pd.DataFrame({"next day": list(SYMBOLS), "probability": view["probabilities"]})
-    return alt.Chart(frame).mark_bar(color="#3182bd").encode(
-        x=alt.X("next day:N", sort=list(SYMBOLS)), y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
-        tooltip=["next day:N", alt.Tooltip("probability:Q", format=".4f")],
-    ).properties(title=f"After {', '.join(view['question'])}, the network expects (epoch {epoch})", height=300)
+    return (
+        alt.Chart(frame)
+        .mark_bar(color="#3182bd")
+        .encode(
+            x=alt.X("next day:N", sort=list(SYMBOLS)),
+            y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
+            tooltip=["next day:N", alt.Tooltip("probability:Q", format=".4f")],
+        )
+        .properties(title=f"After {', '.join(view['question'])}, the network expects (epoch {epoch})", height=300)
+    )
 
 
 def compare_chart(entries, data):
     """The task's validation metric per epoch of each cell, with the baseline."""
     metric = f"val_{metric_of(data.name)}"
-    parts = [run.history_frame()[["epoch", metric]].assign(cell=name) for name, run in entries
-             if run.history and metric in run.history[0]]
+    parts = [
+        run.history_frame()[["epoch", metric]].assign(cell=name)
+        for name, run in entries
+        if run.history and metric in run.history[0]
+    ]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["epoch", metric, "cell"])
     frame = frame[np.isfinite(frame[metric].astype(float))]
     names = list(CELL_NAMES.values())
-    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
-        x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y(f"{metric}:Q", title=METRIC_WORDS[metric_of(data.name)], scale=alt.Scale(zero=False)),
-        color=alt.Color("cell:N", title=None, scale=alt.Scale(domain=names, range=list(CELL_COLOURS)), legend=alt.Legend(orient="bottom")),
-        tooltip=["cell:N", "epoch:Q", alt.Tooltip(f"{metric}:Q", format=".4f")],
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=14))
+        .encode(
+            x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y(f"{metric}:Q", title=METRIC_WORDS[metric_of(data.name)], scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "cell:N",
+                title=None,
+                scale=alt.Scale(domain=names, range=list(CELL_COLOURS)),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["cell:N", "epoch:Q", alt.Tooltip(f"{metric}:Q", format=".4f")],
+        )
     )
     return alt.layer(lines, *baseline_rule(data.baseline["value"], baseline_text(data.baseline))).properties(
-        title=f"{first_upper(METRIC_WORDS[metric_of(data.name)])} of the three cells", height=320)
+        title=f"{first_upper(METRIC_WORDS[metric_of(data.name)])} of the three cells", height=320
+    )
 
 
 def dynamics_chart(dyn, radius, activation):
     """‖h_t‖, ‖∂h_t/∂h_0‖ and radiusᵗ against t on a log axis."""
-    frame = pd.DataFrame({"t": dyn["t"], "‖h_t‖": dyn["h_norm"], "‖∂h_t/∂h_0‖": dyn["gradient_norm"], f"{radius:g}ᵗ": dyn["power"]})
+    frame = pd.DataFrame(
+        {"t": dyn["t"], "‖h_t‖": dyn["h_norm"], "‖∂h_t/∂h_0‖": dyn["gradient_norm"], f"{radius:g}ᵗ": dyn["power"]}
+    )
     frame = frame.melt("t", var_name="series", value_name="value")
     frame = frame[(frame["value"] > 1e-30) & (frame["value"] < 1e30)]
-    return alt.Chart(frame).mark_line().encode(
-        x=alt.X("t:Q", title="time step t"),
-        y=alt.Y("value:Q", title="norm (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=["‖h_t‖", "‖∂h_t/∂h_0‖", f"{radius:g}ᵗ"], range=["#3182bd", "#e6550d", "#969696"])),
-        strokeDash=alt.condition(alt.datum.series == f"{radius:g}ᵗ", alt.value([4, 3]), alt.value([1, 0])),
-        tooltip=["series:N", "t:Q", alt.Tooltip("value:Q", format=".3g")],
-    ).properties(title=f"h_t = {activation}(W_hh·h_(t−1)), spectral radius {radius:g}", height=320)
+    return (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(
+            x=alt.X("t:Q", title="time step t"),
+            y=alt.Y("value:Q", title="norm (log scale)", scale=alt.Scale(type="log")),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(
+                    domain=["‖h_t‖", "‖∂h_t/∂h_0‖", f"{radius:g}ᵗ"], range=["#3182bd", "#e6550d", "#969696"]
+                ),
+            ),
+            strokeDash=alt.condition(alt.datum.series == f"{radius:g}ᵗ", alt.value([4, 3]), alt.value([1, 0])),
+            tooltip=["series:N", "t:Q", alt.Tooltip("value:Q", format=".3g")],
+        )
+        .properties(title=f"h_t = {activation}(W_hh·h_(t−1)), spectral radius {radius:g}", height=320)
+    )

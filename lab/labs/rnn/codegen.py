@@ -62,12 +62,19 @@ model.get_layer("output").set_weights([W_hy.T])
 def _data(config):
     """Code that builds x_train, y_train, x_val, y_val (and the scales) as the lab does."""
     if config.task == "seattle_weather":
-        return inspect.getsource(seq.windows) + "\n\n" + SEATTLE.format(
-            classes=seq.SEATTLE_CLASSES, numbers=list(seq.SEATTLE_NUMBERS), split=SPLIT)
+        return (
+            inspect.getsource(seq.windows)
+            + "\n\n"
+            + SEATTLE.format(classes=seq.SEATTLE_CLASSES, numbers=list(seq.SEATTLE_NUMBERS), split=SPLIT)
+        )
     if config.task == "temperature":
         return inspect.getsource(seq.windows) + "\n\n" + TEMPERATURE.format(split=SPLIT)
     make = {"adding": seq.make_adding, "copy": seq.make_copy, "weather_toy": seq.make_weather_toy}[config.task]
-    call = "make_weather_toy(N_SEQUENCES, rng)" if config.task == "weather_toy" else f"{make.__name__}(N_SEQUENCES, SEQ_LEN, rng)"
+    call = (
+        "make_weather_toy(N_SEQUENCES, rng)"
+        if config.task == "weather_toy"
+        else f"{make.__name__}(N_SEQUENCES, SEQ_LEN, rng)"
+    )
     return inspect.getsource(make) + f"\n\nrng = np.random.default_rng(SEED)\nx, y = {call}\n" + SPLIT
 
 
@@ -85,8 +92,14 @@ def _constants(config):
         names["DAYS"] = config.days
     if config.task == "temperature":
         names.update(WINDOW=config.window, HORIZON=config.horizon)
-    names.update(VAL_SPLIT=config.val_split, UNITS=config.units, LEARNING_RATE=config.learning_rate,
-                 CLIPNORM=config.clipnorm, BATCH_SIZE=config.batch_size, EPOCHS=config.epochs)
+    names.update(
+        VAL_SPLIT=config.val_split,
+        UNITS=config.units,
+        LEARNING_RATE=config.learning_rate,
+        CLIPNORM=config.clipnorm,
+        BATCH_SIZE=config.batch_size,
+        EPOCHS=config.epochs,
+    )
     return assignments(names)
 
 
@@ -95,7 +108,9 @@ def _model(config):
     real = config.task in ("seattle_weather", "temperature")
     lines = ['inputs = keras.Input(shape=x_train.shape[1:], name="sequence")']
     if real:
-        lines.append('h = keras.layers.Normalization(mean=mean, variance=np.maximum(var, 1e-8), name="normalize")(inputs)')
+        lines.append(
+            'h = keras.layers.Normalization(mean=mean, variance=np.maximum(var, 1e-8), name="normalize")(inputs)'
+        )
         source = "h"
     else:
         source = "inputs"
@@ -104,8 +119,13 @@ def _model(config):
         lines.append('outputs = keras.layers.Dense(1, name="output")(h)')
         if config.task == "temperature":
             lines.append("# The network answers in °F: z * std + mean of the training temperatures.")
-            lines.append('outputs = keras.layers.Rescaling(scale=target_std, offset=target_mean, name="to_units")(outputs)')
-        loss, metrics = '"mse"', '[keras.metrics.MeanSquaredError(name="mse"), keras.metrics.MeanAbsoluteError(name="mae")]'
+            lines.append(
+                'outputs = keras.layers.Rescaling(scale=target_std, offset=target_mean, name="to_units")(outputs)'
+            )
+        loss, metrics = (
+            '"mse"',
+            '[keras.metrics.MeanSquaredError(name="mse"), keras.metrics.MeanAbsoluteError(name="mae")]',
+        )
     else:
         if config.task == "copy":
             lines.append('h = keras.layers.Dense(COPY_LENGTH * COPY_SYMBOLS, name="output")(h)')
@@ -115,7 +135,10 @@ def _model(config):
             n = len(seq.SEATTLE_CLASSES) if config.task == "seattle_weather" else 4
             bias = ", use_bias=False" if uses_lecture_weights(config) else ""
             lines.append(f'outputs = keras.layers.Dense({n}, activation="softmax"{bias}, name="output")(h)')
-        loss, metrics = '"sparse_categorical_crossentropy"', '[keras.metrics.SparseCategoricalAccuracy(name="accuracy")]'
+        loss, metrics = (
+            '"sparse_categorical_crossentropy"',
+            '[keras.metrics.SparseCategoricalAccuracy(name="accuracy")]',
+        )
     lines.append('model = keras.Model(inputs, outputs, name="rnn")')
     if uses_lecture_weights(config):
         lines.append(LECTURE_WEIGHTS.format(**{k: LECTURE[k].tolist() for k in ("W_xh", "W_hh", "W_hy", "b")}).rstrip())

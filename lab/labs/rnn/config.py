@@ -15,21 +15,116 @@ MEMORY = ("adding", "copy")
 class RNNConfig(BaseConfig):
     """Every hyperparameter of the RNN lab, with its default and allowed values."""
 
-    task: str = param("adding", "choice", "What the network learns: the lecture's toy weather, Seattle's weather tomorrow, the temperature some hours ahead, or a memory task (adding, copy).", group="Data", choices=TASKS)
-    seq_len: int = param(100, "int", "Steps in each sequence of a memory task: the longer, the further back the network must remember.", label="Sequence length", group="Data", min=2, max=500, active_if=("task", MEMORY))
-    n_sequences: int = param(10000, "int", "How many sequences are generated (training and validation together).", label="Sequences", group="Data", min=200, max=50000, step=100, active_if=("task", SYNTHETIC))
-    days: int = param(7, "int", "How many past days the network sees before naming tomorrow's weather.", label="Past days", group="Data", min=1, max=60, active_if=("task", ("seattle_weather",)))
-    window: int = param(24, "int", "How many past hours the network sees.", label="Window (hours)", group="Data", min=2, max=336, active_if=("task", ("temperature",)))
-    horizon: int = param(1, "int", "How many hours ahead the temperature is forecast.", label="Hours ahead", group="Data", min=1, max=48, active_if=("task", ("temperature",)))
-    val_split: float = param(0.2, "float", "Share of the sequences kept for validation (for real data: the latest ones).", label="Validation share", group="Data", min=0.1, max=0.5, step=0.05)
-    cell: str = param("lstm", "choice", "The recurrent cell: simple_rnn (one tanh layer), lstm (gated cell state) or gru (two gates, no separate cell state).", choices=CELLS)
+    task: str = param(
+        "adding",
+        "choice",
+        "What the network learns: the lecture's toy weather, Seattle's weather tomorrow, the temperature some hours ahead, or a memory task (adding, copy).",
+        group="Data",
+        choices=TASKS,
+    )
+    seq_len: int = param(
+        100,
+        "int",
+        "Steps in each sequence of a memory task: the longer, the further back the network must remember.",
+        label="Sequence length",
+        group="Data",
+        min=2,
+        max=500,
+        active_if=("task", MEMORY),
+    )
+    n_sequences: int = param(
+        10000,
+        "int",
+        "How many sequences are generated (training and validation together).",
+        label="Sequences",
+        group="Data",
+        min=200,
+        max=50000,
+        step=100,
+        active_if=("task", SYNTHETIC),
+    )
+    days: int = param(
+        7,
+        "int",
+        "How many past days the network sees before naming tomorrow's weather.",
+        label="Past days",
+        group="Data",
+        min=1,
+        max=60,
+        active_if=("task", ("seattle_weather",)),
+    )
+    window: int = param(
+        24,
+        "int",
+        "How many past hours the network sees.",
+        label="Window (hours)",
+        group="Data",
+        min=2,
+        max=336,
+        active_if=("task", ("temperature",)),
+    )
+    horizon: int = param(
+        1,
+        "int",
+        "How many hours ahead the temperature is forecast.",
+        label="Hours ahead",
+        group="Data",
+        min=1,
+        max=48,
+        active_if=("task", ("temperature",)),
+    )
+    val_split: float = param(
+        0.2,
+        "float",
+        "Share of the sequences kept for validation (for real data: the latest ones).",
+        label="Validation share",
+        group="Data",
+        min=0.1,
+        max=0.5,
+        step=0.05,
+    )
+    cell: str = param(
+        "lstm",
+        "choice",
+        "The recurrent cell: simple_rnn (one tanh layer), lstm (gated cell state) or gru (two gates, no separate cell state).",
+        choices=CELLS,
+    )
     units: int = param(64, "int", "Size of the hidden state h_t.", label="Hidden units", min=1, max=256)
-    optimizer: str = param("adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(3e-3, "float", "The step size; it can be changed while training.", group="Training", min=1e-5, max=1.0, log=True, live=True)
-    clipnorm: float = param(1.0, "float", "Gradient clipping: each weight's gradient is scaled down to at most this norm (0 switches clipping off).", label="Clip gradient norm", group="Training", min=0.0, max=100.0, step=0.5)
+    optimizer: str = param(
+        "adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS
+    )
+    learning_rate: float = param(
+        3e-3,
+        "float",
+        "The step size; it can be changed while training.",
+        group="Training",
+        min=1e-5,
+        max=1.0,
+        log=True,
+        live=True,
+    )
+    clipnorm: float = param(
+        1.0,
+        "float",
+        "Gradient clipping: each weight's gradient is scaled down to at most this norm (0 switches clipping off).",
+        label="Clip gradient norm",
+        group="Training",
+        min=0.0,
+        max=100.0,
+        step=0.5,
+    )
     batch_size: int = param(64, "int", "Sequences per update.", group="Training", min=1, max=2048)
-    epochs: int = param(25, "int", "Passes over the training sequences.", group="Training", min=1, max=500, cap_env="LAB_MAX_EPOCHS")
-    seed: int = param(0, "int", "Random seed for the synthetic data, the weights and shuffling: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1)
+    epochs: int = param(
+        25, "int", "Passes over the training sequences.", group="Training", min=1, max=500, cap_env="LAB_MAX_EPOCHS"
+    )
+    seed: int = param(
+        0,
+        "int",
+        "Random seed for the synthetic data, the weights and shuffling: the same seed gives the same run.",
+        group="Training",
+        min=0,
+        max=2**31 - 1,
+    )
 
     def check(self):
         if self.task == "copy" and self.seq_len <= COPY_LENGTH:

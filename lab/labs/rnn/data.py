@@ -171,13 +171,25 @@ def load_seattle_weather(days, val_split):
     mean[one_hot], var[one_hot] = 0.0, 1.0  # categories stay one-hot
     accuracy = float(np.mean(y_val == majority))
     return SequenceData(
-        name="seattle_weather", kind="classification",
-        x_train=x[:cut], y_train=y_train, x_val=x[cut:], y_val=y_val, classes=SEATTLE_CLASSES,
-        baseline={"name": "majority class", "metric": "val_accuracy", "value": accuracy,
-                  "words": f"always say '{SEATTLE_CLASSES[majority]}' (the commonest training label)"},
-        input_mean=mean, input_var=var,
-        extra={"persistence_accuracy": float(np.mean(y_val == labels[target[cut:] - 1])),
-               "dates": frame["date"].dt.strftime("%Y-%m-%d").to_numpy()[target[cut:]]},
+        name="seattle_weather",
+        kind="classification",
+        x_train=x[:cut],
+        y_train=y_train,
+        x_val=x[cut:],
+        y_val=y_val,
+        classes=SEATTLE_CLASSES,
+        baseline={
+            "name": "majority class",
+            "metric": "val_accuracy",
+            "value": accuracy,
+            "words": f"always say '{SEATTLE_CLASSES[majority]}' (the commonest training label)",
+        },
+        input_mean=mean,
+        input_var=var,
+        extra={
+            "persistence_accuracy": float(np.mean(y_val == labels[target[cut:] - 1])),
+            "dates": frame["date"].dt.strftime("%Y-%m-%d").to_numpy()[target[cut:]],
+        },
     )
 
 
@@ -203,13 +215,27 @@ def load_temperature(window, horizon, val_split):
     train_hours = series[: target[cut - 1]]
     mae = float(np.mean(np.abs(persistence - y[cut:, 0])))
     return SequenceData(
-        name="temperature", kind="regression",
-        x_train=x[:cut], y_train=y[:cut], x_val=x[cut:], y_val=y[cut:], classes=(),
-        baseline={"name": "persistence", "metric": "val_mae", "value": mae,
-                  "words": f"repeat the last hour seen, {horizon} hour{'s' if horizon > 1 else ''} ahead"},
-        input_mean=train_hours.mean(axis=0), input_var=train_hours.var(axis=0),
-        target_mean=float(temps[: target[cut - 1]].mean()), target_std=float(temps[: target[cut - 1]].std()),
-        extra={"persistence": persistence, "times": frame["date"].dt.strftime("%Y-%m-%d %H:00").to_numpy()[target[cut:]]},
+        name="temperature",
+        kind="regression",
+        x_train=x[:cut],
+        y_train=y[:cut],
+        x_val=x[cut:],
+        y_val=y[cut:],
+        classes=(),
+        baseline={
+            "name": "persistence",
+            "metric": "val_mae",
+            "value": mae,
+            "words": f"repeat the last hour seen, {horizon} hour{'s' if horizon > 1 else ''} ahead",
+        },
+        input_mean=train_hours.mean(axis=0),
+        input_var=train_hours.var(axis=0),
+        target_mean=float(temps[: target[cut - 1]].mean()),
+        target_std=float(temps[: target[cut - 1]].std()),
+        extra={
+            "persistence": persistence,
+            "times": frame["date"].dt.strftime("%Y-%m-%d %H:00").to_numpy()[target[cut:]],
+        },
     )
 
 
@@ -232,17 +258,46 @@ def load(config):
     if task == "temperature":
         return load_temperature(config.window, config.horizon, config.val_split)
     if task == "adding":
-        parts = _synthetic(lambda n, rng: make_adding(n, config.seq_len, rng), config.n_sequences, config.val_split, seed)
-        return SequenceData(task, "regression", *parts, classes=(), baseline={
-            "name": "always 1", "metric": "val_mse", "value": float(np.mean((parts[3] - 1.0) ** 2)),
-            "words": f"always answer 1, the mean of the sum (MSE {ADDING_BASELINE:.3f} on average, here on the validation sequences)"})
+        parts = _synthetic(
+            lambda n, rng: make_adding(n, config.seq_len, rng), config.n_sequences, config.val_split, seed
+        )
+        return SequenceData(
+            task,
+            "regression",
+            *parts,
+            classes=(),
+            baseline={
+                "name": "always 1",
+                "metric": "val_mse",
+                "value": float(np.mean((parts[3] - 1.0) ** 2)),
+                "words": f"always answer 1, the mean of the sum (MSE {ADDING_BASELINE:.3f} on average, here on the validation sequences)",
+            },
+        )
     if task == "copy":
         parts = _synthetic(lambda n, rng: make_copy(n, config.seq_len, rng), config.n_sequences, config.val_split, seed)
-        return SequenceData(task, "copy", *parts, classes=tuple("abcdefgh"[:COPY_SYMBOLS]), baseline={
-            "name": "guessing", "metric": "val_accuracy", "value": 1 / COPY_SYMBOLS,
-            "words": f"guess each symbol (1 in {COPY_SYMBOLS}, loss ln {COPY_SYMBOLS} ≈ {np.log(COPY_SYMBOLS):.3f})"})
+        return SequenceData(
+            task,
+            "copy",
+            *parts,
+            classes=tuple("abcdefgh"[:COPY_SYMBOLS]),
+            baseline={
+                "name": "guessing",
+                "metric": "val_accuracy",
+                "value": 1 / COPY_SYMBOLS,
+                "words": f"guess each symbol (1 in {COPY_SYMBOLS}, loss ln {COPY_SYMBOLS} ≈ {np.log(COPY_SYMBOLS):.3f})",
+            },
+        )
     parts = _synthetic(make_weather_toy, config.n_sequences, config.val_split, seed)
     majority = float(np.bincount(parts[3], minlength=4).max() / len(parts[3]))
-    return SequenceData(task, "classification", *parts, classes=WEATHER_TOY, baseline={
-        "name": "majority class", "metric": "val_accuracy", "value": majority,
-        "words": f"always name the commonest next day; a perfect forecaster is right {TOY_P_NEXT:.0%} of the time"})
+    return SequenceData(
+        task,
+        "classification",
+        *parts,
+        classes=WEATHER_TOY,
+        baseline={
+            "name": "majority class",
+            "metric": "val_accuracy",
+            "value": majority,
+            "words": f"always name the commonest next day; a perfect forecaster is right {TOY_P_NEXT:.0%} of the time",
+        },
+    )

@@ -22,12 +22,22 @@ def make_model(config, data):
     from models.rnn import build_rnn, compile_rnn, optimizer_with_clipping
 
     model = build_rnn(
-        config.cell, config.units, data.steps, data.n_features, data.kind, n_classes=len(data.classes),
-        copy_length=COPY_LENGTH if data.kind == "copy" else 0, input_mean=data.input_mean, input_var=data.input_var,
-        target_mean=data.target_mean, target_std=data.target_std,
+        config.cell,
+        config.units,
+        data.steps,
+        data.n_features,
+        data.kind,
+        n_classes=len(data.classes),
+        copy_length=COPY_LENGTH if data.kind == "copy" else 0,
+        input_mean=data.input_mean,
+        input_var=data.input_var,
+        target_mean=data.target_mean,
+        target_std=data.target_std,
         lecture=LECTURE if uses_lecture_weights(config) else None,
     )
-    return compile_rnn(model, data.kind, optimizer_with_clipping(config.optimizer, config.learning_rate, config.clipnorm))
+    return compile_rnn(
+        model, data.kind, optimizer_with_clipping(config.optimizer, config.learning_rate, config.clipnorm)
+    )
 
 
 def build(config, data):
@@ -63,7 +73,7 @@ def lstm_gates(model, data, index=0):
     from models.rnn import lstm_weights, normalized_inputs
 
     W, U, b = lstm_weights(model)
-    xs = normalized_inputs(model, data.x_val[index:index + 1])[0]
+    xs = normalized_inputs(model, data.x_val[index : index + 1])[0]
     steps = lstm_run(W, U, b, np.zeros(U.shape[1]), np.zeros(U.shape[1]), xs)
     out = {name: [float(np.mean(s[name])) for s in steps] for name in ("i", "f", "o")}
     out["c_norm"] = [float(np.linalg.norm(s["c"])) for s in steps]
@@ -74,7 +84,7 @@ def lstm_gates(model, data, index=0):
 
 def predict(model, x):
     """The model's answers for `x` (as numpy), 1,024 sequences at a time."""
-    return np.concatenate([np.asarray(model(x[i:i + 1024], training=False)) for i in range(0, len(x), 1024)])
+    return np.concatenate([np.asarray(model(x[i : i + 1024], training=False)) for i in range(0, len(x), 1024)])
 
 
 def task_view(model, data):
@@ -84,8 +94,12 @@ def task_view(model, data):
         return {"target": data.y_val[:SHOWN_POINTS, 0], "prediction": pred}
     if data.name == "temperature":
         pred = predict(model, data.x_val[:FORECAST_HOURS])[:, 0]
-        return {"time": data.extra["times"][:FORECAST_HOURS], "truth": data.y_val[:FORECAST_HOURS, 0],
-                "model": pred, "persistence": data.extra["persistence"][:FORECAST_HOURS]}
+        return {
+            "time": data.extra["times"][:FORECAST_HOURS],
+            "truth": data.y_val[:FORECAST_HOURS, 0],
+            "model": pred,
+            "persistence": data.extra["persistence"][:FORECAST_HOURS],
+        }
     if data.name == "copy":
         pred = predict(model, data.x_val).argmax(axis=-1)
         return {"position_accuracy": (pred == data.y_val).mean(axis=0)}

@@ -43,27 +43,27 @@ INTRO = (
 )
 TIPS = {
     "weather_toy": "The lecture's toy: one-hot days S, C, R, T that mostly follow the cycle S → C → R → T. With "
-                   "cell simple_rnn and 3 hidden units the network starts from the lecture's weights (see the "
-                   "step-through above): untrained, it answers S after S, C, R; a few epochs teach it T.",
+    "cell simple_rnn and 3 hidden units the network starts from the lecture's weights (see the "
+    "step-through above): untrained, it answers S after S, C, R; a few epochs teach it T.",
     "seattle_weather": "Four years of Seattle weather (2012–2015). The categories are unevenly spread and their use "
-                       "changes over the years (2012 is mostly rain, 2014–2015 mostly sun and fog), so the latest "
-                       "days validate: a fair but hard test. With the defaults an LSTM scores about 69% against "
-                       "55% for 'always sun' and 67% for 'tomorrow is like today'; it peaks after about 6 epochs, "
-                       "then overfits (watch the validation loss turn up).",
+    "changes over the years (2012 is mostly rain, 2014–2015 mostly sun and fog), so the latest "
+    "days validate: a fair but hard test. With the defaults an LSTM scores about 69% against "
+    "55% for 'always sun' and 67% for 'tomorrow is like today'; it peaks after about 6 epochs, "
+    "then overfits (watch the validation loss turn up).",
     "temperature": "Seattle's hourly temperatures of 2010, in °F. These values are smooth climate normals: the "
-                   "daily cycle repeats almost exactly, so repeating the last hour (persistence) is already good "
-                   "and the network must learn the shape of the day to beat it. With the defaults an LSTM reaches a "
-                   "validation MAE of about 0.17 °F against 0.50 °F for persistence.",
+    "daily cycle repeats almost exactly, so repeating the last hour (persistence) is already good "
+    "and the network must learn the shape of the day to beat it. With the defaults an LSTM reaches a "
+    "validation MAE of about 0.17 °F against 0.50 °F for persistence.",
     "adding": "The defaults (sequence length 100) show the classic result: the LSTM and the GRU get the sum right "
-              "while the SimpleRNN stays near the baseline of 1/6. Press **Compare cells** below. The LSTM sits on "
-              "the baseline for about a dozen epochs before it finds the markers; the GRU is quicker. For a faster "
-              "look: sequence length 50, 4,000 sequences, batch size 32, 15 epochs.",
+    "while the SimpleRNN stays near the baseline of 1/6. Press **Compare cells** below. The LSTM sits on "
+    "the baseline for about a dozen epochs before it finds the markers; the GRU is quicker. For a faster "
+    "look: sequence length 50, 4,000 sequences, batch size 32, 15 epochs.",
     "copy": "Five symbols (of 8) at the start, then a blank stretch, then name all five; guessing gets 1 in 8. "
-            "This task turns the tables. Over blank steps a SimpleRNN's state stays small, where tanh is almost "
-            "linear, and Keras starts W_hh orthogonal (every eigenvalue of size 1), so the state neither dies out "
-            "nor explodes. Measured here: at 20 steps and 10 epochs the SimpleRNN recalls 99.9% and the LSTM 78%; "
-            "at 100 steps and 25 epochs the SimpleRNN 36%, the GRU 32% (still climbing) and the LSTM stays at "
-            "chance, because its forget gate starts near sigmoid(1) ≈ 0.73 and must first learn to stay open.",
+    "This task turns the tables. Over blank steps a SimpleRNN's state stays small, where tanh is almost "
+    "linear, and Keras starts W_hh orthogonal (every eigenvalue of size 1), so the state neither dies out "
+    "nor explodes. Measured here: at 20 steps and 10 epochs the SimpleRNN recalls 99.9% and the LSTM 78%; "
+    "at 100 steps and 25 epochs the SimpleRNN 36%, the GRU 32% (still climbing) and the LSTM stays at "
+    "chance, because its forget gate starts near sigmoid(1) ≈ 0.73 and must first learn to stay open.",
 }
 
 
@@ -77,8 +77,17 @@ def _vector(v):
 @st.cache_data(max_entries=16, show_spinner=False)
 def _data_summary(task, seq_len, n_sequences, days, window, horizon, val_split, seed):
     """`(n_train, n_val, steps, features, baseline words, baseline value, metric)` of a task."""
-    config = RNNConfig(task=task, seq_len=seq_len, n_sequences=n_sequences, days=days, window=window,
-                       horizon=horizon, val_split=val_split, seed=seed, batch_size=1)
+    config = RNNConfig(
+        task=task,
+        seq_len=seq_len,
+        n_sequences=n_sequences,
+        days=days,
+        window=window,
+        horizon=horizon,
+        val_split=val_split,
+        seed=seed,
+        batch_size=1,
+    )
     data = get_lab("rnn").load_data(config)
     b = data.baseline
     return len(data.x_train), len(data.x_val), data.steps, data.n_features, b["words"], b["value"], b["metric"]
@@ -92,14 +101,23 @@ def _data_caption(values):
         return  # the page says what is wrong
     try:
         n_train, n_val, steps, features, words, value, metric = _data_summary(
-            config.task, config.seq_len, config.n_sequences, config.days, config.window, config.horizon,
-            config.val_split, config.seed)
+            config.task,
+            config.seq_len,
+            config.n_sequences,
+            config.days,
+            config.window,
+            config.horizon,
+            config.val_split,
+            config.seed,
+        )
     except ValueError as err:
         st.error(f"The data cannot be loaded: {err}")
         return
     shown = f"{value:.1%}" if metric == "val_accuracy" else f"{value:.4f}"
-    st.caption(f"**Data:** {n_train:,} training and {n_val:,} validation sequences of {steps} steps × "
-               f"{features} features. **Baseline:** {words}: {metric} {shown}.")
+    st.caption(
+        f"**Data:** {n_train:,} training and {n_val:,} validation sequences of {steps} steps × "
+        f"{features} features. **Baseline:** {words}: {metric} {shown}."
+    )
 
 
 def inputs(values):
@@ -120,7 +138,9 @@ def inputs(values):
 
 
 def _symbols_input(key, default):
-    text = st.text_input("Input sequence", ", ".join(default), key=key, help="Days among S, C, R, T, separated by commas.")
+    text = st.text_input(
+        "Input sequence", ", ".join(default), key=key, help="Days among S, C, R, T, separated by commas."
+    )
     symbols = tuple(s.strip().upper() for s in text.split(",") if s.strip())
     bad = [s for s in symbols if s not in SYMBOLS]
     if bad or not symbols:
@@ -131,15 +151,20 @@ def _symbols_input(key, default):
 
 def _rnn_tables():
     units = [f"h{i + 1}" for i in range(3)]
-    weights = pd.DataFrame(np.concatenate([LECTURE["W_xh"], LECTURE["W_hh"], LECTURE["b"][:, None], LECTURE["h_1"][:, None]], axis=1),
-                           index=units, columns=[*(f"W_xh·{s}" for s in SYMBOLS), *(f"W_hh·{u}" for u in units), "b", "h_1"])
+    weights = pd.DataFrame(
+        np.concatenate([LECTURE["W_xh"], LECTURE["W_hh"], LECTURE["b"][:, None], LECTURE["h_1"][:, None]], axis=1),
+        index=units,
+        columns=[*(f"W_xh·{s}" for s in SYMBOLS), *(f"W_hh·{u}" for u in units), "b", "h_1"],
+    )
     output = pd.DataFrame(LECTURE["W_hy"], index=[f"y·{s}" for s in SYMBOLS], columns=units)
     return weights, output
 
 
 def _simple_rnn_step_through():
-    st.markdown("h_t = tanh(W_hh·h_(t−1) + W_xh·x_t + b), y_t = W_hy·h_t, prediction = softmax(y_t). "
-                "The defaults are the lecture's weights; edit any number and every value below follows.")
+    st.markdown(
+        "h_t = tanh(W_hh·h_(t−1) + W_xh·x_t + b), y_t = W_hy·h_t, prediction = softmax(y_t). "
+        "The defaults are the lecture's weights; edit any number and every value below follows."
+    )
     weights, output = _rnn_tables()
     left, right = st.columns([3, 2])
     with left:
@@ -158,31 +183,48 @@ def _simple_rnn_step_through():
             f"h_{t} = tanh(W_hh·h_{t - 1} + W_xh·x_{t} + b) = tanh({_vector(step['pre'])}) = {_vector(step['h'])}  \n"
             f"y_{t} = W_hy·h_{t} = {_vector(step['y'])} · softmax = {_vector(step['softmax'])} → predicts **{guess}**"
         )
-    st.caption("Untrained, the lecture's network answers S after S, C, R where the weather says T: training fixes "
-               "that (task weather_toy, cell simple_rnn, 3 units starts from these weights). Keras' SimpleRNN "
-               "computes x·kernel + h·recurrent_kernel, so its kernel is W_xhᵀ and its recurrent kernel W_hhᵀ.")
+    st.caption(
+        "Untrained, the lecture's network answers S after S, C, R where the weather says T: training fixes "
+        "that (task weather_toy, cell simple_rnn, 3 units starts from these weights). Keras' SimpleRNN "
+        "computes x·kernel + h·recurrent_kernel, so its kernel is W_xhᵀ and its recurrent kernel W_hhᵀ."
+    )
 
 
 def _lstm_step_through():
-    st.markdown("Gates: i (input), f (forget), o (output) = sigmoid(W·x_t + U·h_(t−1) + b); candidate "
-                "g = tanh(…). Cell: c_t = f∗c_(t−1) + i∗g. State: h_t = o∗tanh(c_t). Two units, inputs S, C, R, T; "
-                "the forget bias starts at 1, as in Keras.")
+    st.markdown(
+        "Gates: i (input), f (forget), o (output) = sigmoid(W·x_t + U·h_(t−1) + b); candidate "
+        "g = tanh(…). Cell: c_t = f∗c_(t−1) + i∗g. State: h_t = o∗tanh(c_t). Two units, inputs S, C, R, T; "
+        "the forget bias starts at 1, as in Keras."
+    )
     rows = [f"{g}{u}" for g in GATES for u in (1, 2)]
-    table = pd.DataFrame(np.concatenate([LSTM_EXAMPLE["W"], LSTM_EXAMPLE["U"], LSTM_EXAMPLE["b"][:, None]], axis=1),
-                         index=rows, columns=[*(f"W·{s}" for s in SYMBOLS), "U·h1", "U·h2", "b"])
+    table = pd.DataFrame(
+        np.concatenate([LSTM_EXAMPLE["W"], LSTM_EXAMPLE["U"], LSTM_EXAMPLE["b"][:, None]], axis=1),
+        index=rows,
+        columns=[*(f"W·{s}" for s in SYMBOLS), "U·h1", "U·h2", "b"],
+    )
     w = st.data_editor(table, key="rnn_step_lstm", width="stretch").to_numpy(dtype=float)
     symbols = _symbols_input("rnn_step_lstm_inputs", LSTM_EXAMPLE["inputs"])
     if symbols is None:
         return
     steps = lstm_steps(w[:, :4], w[:, 4:6], w[:, 6], LSTM_EXAMPLE["h_0"], LSTM_EXAMPLE["c_0"], symbols)
-    frame = pd.DataFrame([
-        {"t": t, "x": s["x"], "unit": u + 1, **{name: round(float(s[name][u]), 4) for name in ("i", "f", "g", "o", "c", "h")}}
-        for t, s in enumerate(steps, start=1) for u in range(2)
-    ])
+    frame = pd.DataFrame(
+        [
+            {
+                "t": t,
+                "x": s["x"],
+                "unit": u + 1,
+                **{name: round(float(s[name][u]), 4) for name in ("i", "f", "g", "o", "c", "h")},
+            }
+            for t, s in enumerate(steps, start=1)
+            for u in range(2)
+        ]
+    )
     st.dataframe(frame, hide_index=True, width="stretch")
-    st.caption("Start: h_0 = c_0 = 0. A forget gate near 1 keeps c; an input gate near 0 ignores the candidate. "
-               "The cell state only passes through f and +, never through a squashing weight matrix, which is why "
-               "its gradient survives long sequences.")
+    st.caption(
+        "Start: h_0 = c_0 = 0. A forget gate near 1 keeps c; an input gate near 0 ignores the candidate. "
+        "The cell state only passes through f and +, never through a squashing weight matrix, which is why "
+        "its gradient survives long sequences."
+    )
 
 
 def step_through():
@@ -213,14 +255,18 @@ def draw(run, data, job):
     with left:
         shown = [("untrained", run.first_snapshot)] if run.first_snapshot and run.first_snapshot is not snap else []
         st.altair_chart(gradient_chart([*shown, (f"epoch {snap.get('epoch', 0)}", snap)]), width="stretch")
-        st.caption("How strongly the loss on 32 validation sequences depends on each hidden state h_t (log scale). "
-                   "A curve that falls steeply towards early steps means those steps hardly teach the network "
-                   "anything: the vanishing gradient.")
+        st.caption(
+            "How strongly the loss on 32 validation sequences depends on each hidden state h_t (log scale). "
+            "A curve that falls steeply towards early steps means those steps hardly teach the network "
+            "anything: the vanishing gradient."
+        )
     with right:
         if snap.get("gates"):
             st.altair_chart(gates_chart(snap["gates"]), width="stretch")
-            st.caption("A forget gate near 1 carries the cell state along; the input gate opens where something worth "
-                       "remembering arrives" + (" (dashed: the two marked numbers)." if snap["gates"].get("marked") else "."))
+            st.caption(
+                "A forget gate near 1 carries the cell state along; the input gate opens where something worth "
+                "remembering arrives" + (" (dashed: the two marked numbers)." if snap["gates"].get("marked") else ".")
+            )
         else:
             st.info(f"Gate activations are drawn for an LSTM; this run uses a {CELL_NAMES[run.config.cell]}.")
 
@@ -248,7 +294,9 @@ def compare_verdict(entries, data):
     fmt = (lambda v: f"{v:.1%}") if higher else (lambda v: f"{v:.4f}")
     base = data.baseline["value"]
     beat = [name for v, name in scored if beats(v, base, higher)]
-    text = f"**{scored[0][1]}** does best: {METRIC_WORDS[metric_of(data.name)]} " + ", ".join(f"{fmt(v)} for {n}" for v, n in scored)
+    text = f"**{scored[0][1]}** does best: {METRIC_WORDS[metric_of(data.name)]} " + ", ".join(
+        f"{fmt(v)} for {n}" for v, n in scored
+    )
     text += f" (baseline {fmt(base)}). "
     text += f"Beat the baseline: {', '.join(beat)}." if beat else "None beat the baseline yet: train longer."
     return text
@@ -268,20 +316,31 @@ def _compare_live(entries, done):
         if snaps:
             colours = [CELL_COLOURS[list(CELL_NAMES.values()).index(name)] for name, _ in snaps]
             st.altair_chart(gradient_chart(snaps, colours), width="stretch")
-            st.caption("The latest ‖∂loss/∂h_t‖ of each cell: where a curve drops by orders of magnitude towards the "
-                       "first steps, that cell cannot learn from them.")
+            st.caption(
+                "The latest ‖∂loss/∂h_t‖ of each cell: where a curve drops by orders of magnitude towards the "
+                "first steps, that cell cannot learn from them."
+            )
 
 
 def compare_section(config):
     """ "Compare cells": SimpleRNN, LSTM and GRU on the same data and seed, curves overlaid."""
     st.subheader("Compare cells")
-    st.markdown("The same task, data, seed and settings, trained three times with only the cell changed: "
-                "a SimpleRNN, an LSTM and a GRU.")
-    variants = None if config is None else [(CELL_NAMES[cell], config.replace(cell=cell)) for cell in CELLS]
-    settings = None if config is None else (
+    st.markdown(
+        "The same task, data, seed and settings, trained three times with only the cell changed: "
+        "a SimpleRNN, an LSTM and a GRU."
+    )
+    compare_controls("rnn", COMPARE_KEY, "Compare cells", config, _variants, _shared, _compare_live)
+
+
+def _variants(config):
+    return [(CELL_NAMES[cell], config.replace(cell=cell)) for cell in CELLS]
+
+
+def _shared(config):
+    return (
         f"{config.task}, {config.units} units, {config.optimizer} at learning rate {config.learning_rate:g}, "
-        f"clip norm {config.clipnorm:g}, {config.epochs} epochs, seed {config.seed}")
-    compare_controls("rnn", COMPARE_KEY, "Compare cells", variants, settings, _compare_live)
+        f"clip norm {config.clipnorm:g}, {config.epochs} epochs, seed {config.seed}"
+    )
 
 
 # ---- State dynamics -------------------------------------------------------------------------
@@ -290,10 +349,12 @@ def compare_section(config):
 def dynamics_section():
     """The hidden state and its gradient over time for a chosen spectral radius and activation."""
     st.subheader("Why gradients vanish or explode")
-    st.markdown("Leave out the inputs and run only the recurrence h_t = act(W_hh·h_(t−1)) from a state of norm 1. "
-                "W_hh is a random matrix with positive entries, scaled so its largest eigenvalue (the spectral "
-                "radius) is the value you pick. ∂h_t/∂h_0 is what backpropagation through time multiplies a gradient "
-                "by on its way from step t back to step 0.")
+    st.markdown(
+        "Leave out the inputs and run only the recurrence h_t = act(W_hh·h_(t−1)) from a state of norm 1. "
+        "W_hh is a random matrix with positive entries, scaled so its largest eigenvalue (the spectral "
+        "radius) is the value you pick. ∂h_t/∂h_0 is what backpropagation through time multiplies a gradient "
+        "by on its way from step t back to step 0."
+    )
     left, right = st.columns([1, 3])
     with left:
         radius = st.select_slider("Spectral radius of W_hh", RADII, value=1.0, key="rnn_radius")
@@ -302,10 +363,12 @@ def dynamics_section():
     dyn = state_dynamics(radius, activation, steps)
     with right:
         st.altair_chart(dynamics_chart(dyn, radius, activation), width="stretch")
-    st.caption(f"After {steps} steps: ‖h_t‖ = {dyn['h_norm'][-1]:.3g}, ‖∂h_t/∂h_0‖ = {dyn['gradient_norm'][-1]:.3g}. "
-               "Below 1 the state and the gradient die out like radiusᵗ; above 1 ReLU blows up while tanh saturates, "
-               "and a saturated tanh (or sigmoid, whose slope is at most 1/4) kills the gradient anyway. Gradient "
-               "clipping caps the explosions; only gates (LSTM, GRU) cure the vanishing.")
+    st.caption(
+        f"After {steps} steps: ‖h_t‖ = {dyn['h_norm'][-1]:.3g}, ‖∂h_t/∂h_0‖ = {dyn['gradient_norm'][-1]:.3g}. "
+        "Below 1 the state and the gradient die out like radiusᵗ; above 1 ReLU blows up while tanh saturates, "
+        "and a saturated tanh (or sigmoid, whose slope is at most 1/4) kills the gradient anyway. Gradient "
+        "clipping caps the explosions; only gates (LSTM, GRU) cure the vanishing."
+    )
 
 
 def sections(config):

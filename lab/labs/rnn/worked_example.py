@@ -23,16 +23,30 @@ LECTURE = {
 GATES = ("i", "f", "g", "o")
 # A small LSTM (2 units, inputs S, C, R, T) for the step-through: rows i1, i2, f1, f2, g1, g2, o1, o2.
 LSTM_EXAMPLE = {
-    "W": np.array([
-        [0.5, -0.3, 0.2, 0.8], [0.1, 0.4, -0.6, 0.3],
-        [0.3, 0.2, 0.1, -0.4], [-0.2, 0.6, 0.3, 0.1],
-        [0.9, -0.5, 0.4, 0.7], [-0.3, 0.8, 0.6, -0.9],
-        [0.4, 0.1, -0.2, 0.5], [0.2, -0.1, 0.7, 0.3],
-    ]),
-    "U": np.array([
-        [0.2, -0.1], [0.3, 0.2], [0.1, 0.4], [-0.2, 0.3],
-        [0.5, -0.4], [0.2, 0.6], [-0.3, 0.1], [0.4, 0.2],
-    ]),
+    "W": np.array(
+        [
+            [0.5, -0.3, 0.2, 0.8],
+            [0.1, 0.4, -0.6, 0.3],
+            [0.3, 0.2, 0.1, -0.4],
+            [-0.2, 0.6, 0.3, 0.1],
+            [0.9, -0.5, 0.4, 0.7],
+            [-0.3, 0.8, 0.6, -0.9],
+            [0.4, 0.1, -0.2, 0.5],
+            [0.2, -0.1, 0.7, 0.3],
+        ]
+    ),
+    "U": np.array(
+        [
+            [0.2, -0.1],
+            [0.3, 0.2],
+            [0.1, 0.4],
+            [-0.2, 0.3],
+            [0.5, -0.4],
+            [0.2, 0.6],
+            [-0.3, 0.1],
+            [0.4, 0.2],
+        ]
+    ),
     "b": np.array([0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]),  # forget bias 1, as Keras starts it
     "h_0": np.zeros(2),
     "c_0": np.zeros(2),
@@ -82,7 +96,17 @@ def rnn_steps(W_xh, W_hh, W_hy, b, h_start, inputs):
         pre = from_input + from_state + b
         h = np.tanh(pre)
         y = W_hy @ h
-        out.append({"x": symbol, "from_input": from_input, "from_state": from_state, "pre": pre, "h": h, "y": y, "softmax": softmax(y)})
+        out.append(
+            {
+                "x": symbol,
+                "from_input": from_input,
+                "from_state": from_state,
+                "pre": pre,
+                "h": h,
+                "y": y,
+                "softmax": softmax(y),
+            }
+        )
     return out
 
 
@@ -158,4 +182,9 @@ def state_dynamics(radius, activation, steps=100, units=16, seed=0):
         h_norm.append(float(np.linalg.norm(h)))
         gradient_norm.append(float(np.linalg.norm(J, 2)))
     t = np.arange(steps + 1)
-    return {"t": t.tolist(), "h_norm": h_norm, "gradient_norm": gradient_norm, "power": (radius ** t.astype(float)).tolist()}
+    return {
+        "t": t.tolist(),
+        "h_norm": h_norm,
+        "gradient_norm": gradient_norm,
+        "power": (radius ** t.astype(float)).tolist(),
+    }
