@@ -10,8 +10,10 @@ reach every lab the same way:
 - `setup.py`: `build(config, data) -> Setup` and `metrics(setup, run) -> dict`; for
   labs whose views ask the model questions, `answer(setup, question, **kwargs)`.
 - `stepping.py`, for labs with `steps`: `step(setup, action) -> dict`.
-- `views.py` (the only Streamlit in the folder): `inputs(values) -> (values, upload)`,
-  `draw(run, data, job)` and `sections(config)`.
+- `views.py` (the only Streamlit in the folder): `inputs(values) -> (values, upload)`
+  (the lab's own widgets) and `draw(run, data, job)`; optionally `preview(config,
+  upload)`, `controls(job)` and `sections(config)`, which get the validated config
+  or the job, never raw widget values.
 - `codegen.py`: `script(config) -> str`, the standalone Keras script.
 - `gallery.py`: `ENTRIES`, the lab's gallery of loss curves (`lab.gallery.Entry`).
 
@@ -27,6 +29,8 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
+from lab.runs import Snapshot
+
 LABS_PACKAGE = "lab.labs"
 MODULES = ("config", "data", "setup", "views", "codegen", "gallery")  # every lab folder has these, besides __init__
 
@@ -41,7 +45,8 @@ class Setup:
         validation_data: `(x_val, y_val)` or None.
         batch_size: the batch size for `fit`.
         warnings: sentences about questionable choices (shown, never silently fixed).
-        snapshot: `model -> dict` of live views, called from the training thread.
+        snapshot: `model -> Snapshot` of live views (each lab's `<Lab>Snapshot`),
+            called where the job trains.
         extra: lab-specific objects the metrics need (the head, the data...).
         epoch_metrics: `model -> dict` of extra numbers for each epoch's history
             row (called at every epoch end, in the training thread), or None.
@@ -56,7 +61,7 @@ class Setup:
     validation_data: tuple | None
     batch_size: int
     warnings: tuple = ()
-    snapshot: Callable[[Any], dict] | None = None
+    snapshot: Callable[[Any], Snapshot] | None = None
     extra: dict = dataclasses.field(default_factory=dict)
     epoch_metrics: Callable[[Any], dict] | None = None
     live: dict[str, Callable[[float], None]] | None = None

@@ -5,6 +5,7 @@ import io
 import json
 import math
 import time
+from typing import TypedDict
 
 import pandas as pd
 
@@ -20,6 +21,28 @@ STATUS_WORDS = {
     "diverged": "Diverged",
     "failed": "Failed",
 }
+
+
+class Snapshot(TypedDict, total=False):
+    """A lab's live views of its model; each lab extends it with its own keys (`<Lab>Snapshot`).
+
+    Attributes:
+        epoch: where the model stands, in epochs (the engine adds it).
+        loss: the untrained model's loss on a training sample, when the lab measures it.
+        position: epochs trained, fractional, when the lab counts them itself.
+    """
+
+    epoch: float
+    loss: float
+    position: float
+
+
+class LiveChange(TypedDict):
+    """A setting changed while training (`TrainingJob.set`), as the run records it."""
+
+    epoch: float
+    learning_rate: float
+    field: str
 
 
 @dataclasses.dataclass
@@ -38,7 +61,7 @@ class Run:
             `val_loss`, the lab's metrics, `learning_rate` and `seconds` (elapsed).
         batch_loss: each training batch's own loss (not Keras' running mean).
         batch_position: where each batch sits, in epochs (0.5 = half way through epoch 1).
-        lr_changes: `{"epoch": position, "learning_rate": value}` for each live change.
+        lr_changes: `{"epoch": position, "learning_rate": value, "field": name}` for each live change.
         snapshot: the latest lab-specific live views (computed in the training thread).
         first_snapshot: the same views of the untrained model (epoch 0).
         initial_loss: the untrained model's loss on a training sample, when the
@@ -60,9 +83,9 @@ class Run:
     history: list = dataclasses.field(default_factory=list)
     batch_loss: list = dataclasses.field(default_factory=list)
     batch_position: list = dataclasses.field(default_factory=list)
-    lr_changes: list = dataclasses.field(default_factory=list)
-    snapshot: dict = dataclasses.field(default_factory=dict)
-    first_snapshot: dict = dataclasses.field(default_factory=dict)
+    lr_changes: list[LiveChange] = dataclasses.field(default_factory=list)
+    snapshot: Snapshot = dataclasses.field(default_factory=Snapshot)
+    first_snapshot: Snapshot = dataclasses.field(default_factory=Snapshot)
     initial_loss: float | None = None
     metrics: dict = dataclasses.field(default_factory=dict)
     diagnosis: dict = dataclasses.field(default_factory=dict)

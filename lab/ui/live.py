@@ -3,9 +3,10 @@
 Every page is one call, `lab_page(name)`. Data flows one way: the widgets give a
 validated config, Train starts a job with it, and every view draws the job's
 `Run`; the page talks to the job only through its commands (`stop`, `set`,
-`step`, `ask`). The lab's own parts come from its `views.py`:
-`inputs(values)`, `controls(job)` (optional), `draw(run, data, job)` and
-`sections(config)` (optional).
+`step`, `ask`). The lab's own parts come from its `views.py`: `inputs(values)`
+(its own widgets), `preview(config, upload)` (what the validated settings give),
+`controls(job)`, `draw(run, data, job)` and `sections(config)`; `inputs` and
+`draw` are required, the others optional.
 """
 
 import time
@@ -206,6 +207,8 @@ def lab_page(lab_name):
     config = _validated(lab, values)
     if config is not None:
         sync_query_params(config)
+        if hasattr(views, "preview"):
+            views.preview(config, upload)
     runs, jobs = lab_session(lab_name)
     job = _controls(lab, config, upload, runs, jobs)
     if hasattr(views, "controls"):

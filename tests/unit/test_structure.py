@@ -120,16 +120,31 @@ def test_no_list_of_lab_names_outside_the_lab_folders():
 def test_no_view_or_page_assigns_to_a_model_an_optimizer_a_job_or_a_run():
     """Data flows one way: views read the run and send the job commands (stop, set, step, ask)."""
     owners = {"run", "job", "model", "optimizer", "setup", "d_optimizer", "g_optimizer"}
-    ui = python_files("lab/ui", "pages") + sorted((ROOT / "lab" / "labs").glob("*/views.py")) + [ROOT / "streamlit_app.py"]
+    ui = (
+        python_files("lab/ui", "pages")
+        + sorted((ROOT / "lab" / "labs").glob("*/views.py"))
+        + [ROOT / "streamlit_app.py"]
+    )
     found = []
     for path in ui:
         for node in ast.walk(ast.parse(path.read_text())):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AugAssign)
+                else []
+            )
             for target in targets:
                 chain = target
                 while isinstance(chain, ast.Attribute | ast.Subscript):
                     chain = chain.value
-                    if isinstance(chain, ast.Attribute) and chain.attr in owners or isinstance(chain, ast.Name) and chain.id in owners:
+                    if (
+                        isinstance(chain, ast.Attribute)
+                        and chain.attr in owners
+                        or isinstance(chain, ast.Name)
+                        and chain.id in owners
+                    ):
                         found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
                         break
     assert found == []

@@ -4,6 +4,7 @@ import numpy as np
 
 from lab.labs.attention.data import encode_text
 from lab.registry import Setup
+from lab.runs import Snapshot
 
 MAX_FRAMES = 60  # attention maps kept for the epoch scrubber (thinned evenly beyond this)
 LOSS_SAMPLES = 256  # training sequences behind the untrained model's loss
@@ -65,7 +66,23 @@ def thin(frames, cap=MAX_FRAMES):
     return frames
 
 
-def snapshot(model, probe, data, frames, steps):
+class AttentionSnapshot(Snapshot, total=False):
+    """The transformer's live views: what `snapshot` returns for the views (every key optional).
+
+    Attributes:
+        attention: maps of the drawn validation examples.
+        predictions: their predicted ids.
+        frames: every kept map, for the replay.
+        loss: the loss on training sequences.
+    """
+
+    attention: np.ndarray
+    predictions: np.ndarray
+    frames: list
+    loss: float
+
+
+def snapshot(model, probe, data, frames, steps) -> AttentionSnapshot:
     """Live views of the transformer; called from the training thread.
 
     Returns:

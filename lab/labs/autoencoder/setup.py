@@ -4,6 +4,7 @@ import numpy as np
 
 from lab.labs.autoencoder.data import add_noise
 from lab.registry import Setup, last_epoch_metrics
+from lab.runs import Snapshot
 
 SHOWN_DIGITS = tuple(range(8))  # one validation image of each, reconstructed live
 LATENT_POINTS = 1000
@@ -94,7 +95,31 @@ def interpolate(encoder, decoder, x_from, x_to, steps=STEPS):
     return decode(decoder, (1 - t) * z[0] + t * z[1])
 
 
-def snapshot(encoder, decoder, config, data):
+class AutoencoderSnapshot(Snapshot, total=False):
+    """The autoencoder's live views: what `snapshot` returns for the views (every key optional).
+
+    Attributes:
+        shown: indices of the validation images shown.
+        reconstructions: their reconstructions.
+        noisy: noisy copies (with input noise).
+        denoised: their reconstructions.
+        latent: 2-D points and digits of validation codes.
+        plane: the plane of the scatter (`latent_plane`).
+        manifold: images decoded over that plane.
+        interpolation: images decoded between two digits' codes.
+    """
+
+    shown: np.ndarray
+    reconstructions: np.ndarray
+    noisy: np.ndarray
+    denoised: np.ndarray
+    latent: dict
+    plane: dict
+    manifold: np.ndarray
+    interpolation: np.ndarray
+
+
+def snapshot(encoder, decoder, config, data) -> AutoencoderSnapshot:
     """Live views of the autoencoder; called from the training thread.
 
     Returns:

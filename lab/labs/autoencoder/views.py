@@ -77,27 +77,28 @@ def _widths_input(values):
 
 
 def inputs(values):
-    """The introduction, the encoder widths, and what the chosen network looks like.
+    """The introduction and the encoder widths.
 
     Returns:
         `(values, None)` with `hidden_units` set from the widths input.
     """
-    from models.autoencoder import autoencoder_warnings, count_parameters
-
     st.markdown(INTRO)
     st.caption(f":material/lightbulb: {TIPS[values['dataset']]}")
-    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    left, _ = st.columns([1, 3], vertical_alignment="bottom")
     with left:
         values = {**values, "hidden_units": _widths_input(values)}
-    try:
-        config = AutoencoderConfig(**values)
-    except ValueError:
-        return values, None  # the page says what is wrong
+    return values, None
+
+
+def preview(config, upload):
+    """What the validated settings' network and data look like, before training."""
+    from models.autoencoder import autoencoder_warnings, count_parameters
+
     try:
         name, n_train, n_val, n_pixels = _data_summary(config.dataset, config.val_split, config.seed)
     except ValueError as err:
         st.error(f"The data cannot be loaded: {err}")
-        return values, None
+        return
     layers = [
         f"{n_pixels} pixels",
         *config.hidden_units,
@@ -105,7 +106,7 @@ def inputs(values):
         *reversed(config.hidden_units),
         f"{n_pixels} pixels",
     ]
-    right.markdown(
+    st.markdown(
         f"**Network:** {' → '.join(map(str, layers))} · "
         f"{count_parameters(n_pixels, config.hidden_units, config.bottleneck):,} parameters · "
         f"last layer {config.output_activation} · loss {config.loss}"
@@ -114,7 +115,6 @@ def inputs(values):
     st.caption(f"**Data:** {name}; {n_train:,} training and {n_val:,} validation images{noise}.")
     for warning in autoencoder_warnings(config, n_pixels):
         st.warning(warning, icon=":material/warning:")
-    return values, None
 
 
 # ---- Live views -----------------------------------------------------------------------------

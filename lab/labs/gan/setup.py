@@ -4,6 +4,7 @@ import numpy as np
 
 from lab.labs.gan.metrics import N_SAMPLES, mode_quality
 from lab.registry import Setup
+from lab.runs import Snapshot
 
 SHOWN_SAMPLES = 800  # generated points drawn on the chart (the metric uses all 2,500)
 SHOWN_REAL = 800
@@ -118,7 +119,33 @@ def build(config, data):
     )
 
 
-def snapshot(model, data, z, steps):
+class GANSnapshot(Snapshot, total=False):
+    """The GAN's live views: what `snapshot` returns for the views (every key optional).
+
+    Attributes:
+        position: epochs trained, fractional.
+        game: the GAN loss.
+        images: generated digits in [0, 1] (digits).
+        samples: generated points (points).
+        real: real points.
+        heat: D's probability on a grid.
+        mapping: the latent grid through G.
+        quality: the VEEGAN metric (mode data).
+        bounds: the plot's range.
+    """
+
+    position: float
+    game: str
+    images: np.ndarray
+    samples: np.ndarray
+    real: np.ndarray
+    heat: dict
+    mapping: dict
+    quality: dict
+    bounds: tuple
+
+
+def snapshot(model, data, z, steps) -> GANSnapshot:
     """Live views of the GAN; called from the training thread.
 
     Returns:

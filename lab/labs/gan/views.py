@@ -107,7 +107,7 @@ def controls(job):
             )
         else:
             columns[3].caption(
-                "Each step acts on the model of the run above; the numbers shown are measured just before the update."
+                "Each step acts on the model of the latest run (below); the numbers shown are measured just before the update."
             )
 
 

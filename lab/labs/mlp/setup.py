@@ -4,6 +4,7 @@ import numpy as np
 
 from lab.labs.mlp.config import TWO_D
 from lab.registry import Setup, last_epoch_metrics
+from lab.runs import Snapshot
 
 GRID = 60
 CURVE_POINTS = 200
@@ -88,7 +89,25 @@ def confusion(y_true, y_pred, n):
     return matrix.tolist()
 
 
-def snapshot(model, config, data, head, y_train):
+class MLPSnapshot(Snapshot, total=False):
+    """The MLP's live views: what `snapshot` returns for the views (every key optional).
+
+    Attributes:
+        loss: the loss on a training sample.
+        gradients: mean |gradient| of each Dense layer's weights.
+        confusion: the validation confusion matrix (classification).
+        boundary: the predicted class and its probability on a grid (2-D data).
+        curve: the fitted curve (sine).
+    """
+
+    loss: float
+    gradients: list
+    confusion: list
+    boundary: dict
+    curve: dict
+
+
+def snapshot(model, config, data, head, y_train) -> MLPSnapshot:
     """Live views of the MLP; called from the training thread."""
     loss, gradients = gradient_magnitudes(model, data.x_train[:GRADIENT_SAMPLES], y_train[:GRADIENT_SAMPLES], head)
     views = {"loss": loss, "gradients": gradients}

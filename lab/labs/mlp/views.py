@@ -65,21 +65,26 @@ def hyperparameter_count(config):
 
 
 def inputs(values):
-    """Upload for CSV data, then a preview of the data and the model size."""
+    """The upload for CSV data, the introduction and a tip for the chosen data set.
+
+    Returns:
+        `(values, upload)`: with the CSV's name and target column, and its bytes (or None).
+    """
     values, upload = _csv_input(values)
     st.markdown(INTRO)
     if values["dataset"] in SUGGESTED:
         st.caption(f":material/lightbulb: {SUGGESTED[values['dataset']]}")
-    try:
-        config = MLPConfig(**values)
-    except ValueError:  # the page says what is wrong with the settings
-        return values, upload
+    return values, upload
+
+
+def preview(config, upload):
+    """The data and the model the validated settings give, before training."""
     try:
         data = _preview_data(config, upload)
     except Exception as err:  # odd data must never crash the page
         words = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
         st.error(f"The data could not be prepared: {words}")
-        return values, upload
+        return
     from models.mlp import choose_head, count_parameters
 
     head = choose_head(data.task, data.n_classes, config.loss, config.output_activation)
@@ -92,7 +97,6 @@ def inputs(values):
     )
     for warning in head.warnings:
         st.warning(warning, icon=":material/warning:")
-    return values, upload
 
 
 def draw(run, data, job):

@@ -5,6 +5,7 @@ import numpy as np
 from lab.labs.pinn.config import STEPS_PER_EPOCH
 from lab.labs.pinn.reference import relative_l2
 from lab.registry import Setup
+from lab.runs import Snapshot
 
 VIEW_T = 2  # the heatmaps use every 2nd time of the published grid (50)...
 VIEW_X = 4  # ...and every 4th position (64)
@@ -34,7 +35,39 @@ def epoch_metrics(model, data):
     return {"rel_l2_error": rel_l2_error(model, data)}
 
 
-def snapshot(model, data):
+class PINNSnapshot(Snapshot, total=False):
+    """The PINN's live views: what `snapshot` returns for the views (every key optional).
+
+    Attributes:
+        t: the heatmap grid's times.
+        x: its positions.
+        u_pred: the network's u.
+        u_exact: the exact u.
+        residual: the PDE residual.
+        slices: u at a few times, predicted and exact.
+        x_fine: the slices' positions.
+        x_u: the data points.
+        x_f: collocation points.
+        rel_l2_error: the relative L2 error on the full grid.
+        lambda1: the inverse problem's λ1.
+        lambda2: and λ2.
+    """
+
+    t: np.ndarray
+    x: np.ndarray
+    u_pred: np.ndarray
+    u_exact: np.ndarray
+    residual: np.ndarray
+    slices: dict
+    x_fine: np.ndarray
+    x_u: np.ndarray
+    x_f: np.ndarray
+    rel_l2_error: float
+    lambda1: float
+    lambda2: float
+
+
+def snapshot(model, data) -> PINNSnapshot:
     """Live views of the PINN; called from the training thread.
 
     Returns:

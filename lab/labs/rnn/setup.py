@@ -5,6 +5,7 @@ import numpy as np
 from lab.labs.rnn.data import COPY_LENGTH
 from lab.labs.rnn.worked_example import LECTURE
 from lab.registry import Setup
+from lab.runs import Snapshot
 
 GRADIENT_SEQUENCES = 32  # sequences behind ∂loss/∂h_t in each snapshot
 SHOWN_POINTS = 300  # adding: predictions drawn against their targets
@@ -112,7 +113,23 @@ def task_view(model, data):
     return {"question": TOY_QUESTION, "probabilities": predict(model, question)[0]}
 
 
-def snapshot(model, config, data):
+class RNNSnapshot(Snapshot, total=False):
+    """The recurrent network's live views: what `snapshot` returns for the views (every key optional).
+
+    Attributes:
+        loss: the loss on validation sequences.
+        grad_h: ‖∂loss/∂h_t‖ for each step.
+        task: the task's own picture (`task_view`).
+        gates: an LSTM's mean gates along a sequence.
+    """
+
+    loss: float
+    grad_h: list
+    task: dict
+    gates: dict
+
+
+def snapshot(model, config, data) -> RNNSnapshot:
     """Live views of the network; called from the training thread.
 
     Returns:

@@ -93,12 +93,8 @@ def _data_summary(task, seq_len, n_sequences, days, window, horizon, val_split, 
     return len(data.x_train), len(data.x_val), data.steps, data.n_features, b["words"], b["value"], b["metric"]
 
 
-def _data_caption(values):
-    """What the page says about the data and its baseline before training."""
-    try:
-        config = RNNConfig(**values)
-    except ValueError:
-        return  # the page says what is wrong
+def preview(config, upload):
+    """What the page says about the validated settings' data and its baseline before training."""
     try:
         n_train, n_val, steps, features, words, value, metric = _data_summary(
             config.task,
@@ -121,14 +117,13 @@ def _data_caption(values):
 
 
 def inputs(values):
-    """The introduction, the data summary, and the step-through of the lecture's example.
+    """The introduction, a tip for the task, and the step-through of the lecture's example.
 
     Returns:
         `(values, None)`: the values unchanged (this lab takes no upload).
     """
     st.markdown(INTRO)
     st.caption(f":material/lightbulb: {TIPS[values['task']]}")
-    _data_caption(values)
     with st.expander("Step through one cell: the lecture's worked example", expanded=values["task"] == "weather_toy"):
         step_through()
     return values, None
