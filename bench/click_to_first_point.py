@@ -34,16 +34,14 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from lab.server import CHROMIUM, CHROMIUM_ARGS, Server
+
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT_MS = 300_000
 TRAIN, STOP = ".st-key-train button", ".st-key-stop button"
@@ -69,65 +67,24 @@ TRAIN_DISABLED = "() => document.querySelector('.st-key-train button').disabled"
 TRAIN_ENABLED = "() => !document.querySelector('.st-key-train button').disabled"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port, variant="stock"):
-    """Starts a Streamlit server for the app; returns the `Popen`."""
-    options = [
-        "run",
-        "streamlit_app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-    ]
-    module = ["-m", "streamlit"] if variant == "stock" else ["-m", "bench.streamlit_server", variant]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    return subprocess.Popen(
-        [sys.executable, *module, *options], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-def wait_healthy(port, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError("the Streamlit server did not become healthy")
-
-
-def stop_server(proc):
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+def start_server(variant="stock"):
+    """A started Streamlit server of the app (`lab.server.Server`), plain or a `bench.streamlit_server` variant."""
+    launcher = ("-m", "streamlit") if variant == "stock" else ("-m", "bench.streamlit_server", variant)
+    return Server(tempfile.mkdtemp(prefix="click_to_first_point_"), launcher=launcher).start()
 
 
 def wait_for(page, script, arg=None):
     page.wait_for_function(script, arg=arg, timeout=TIMEOUT_MS, polling=20)
 
 
-def open_page(browser, port, path="/MLP", title="Multilayer perceptron"):
+def open_page(browser, server, path="/MLP", title="Multilayer perceptron"):
     """A new session (its own browser context) on `path`, rendered; returns the page.
 
     A page that has not rendered after 2 minutes is reloaded once (a lost
     websocket connection on a busy machine).
     """
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.goto(f"http://127.0.0.1:{port}{path}")
+    page.goto(f"{server.base_url}{path}")
     try:
         page.wait_for_function(RENDERED, arg=title, timeout=120_000, polling=20)
     except Exception:  # playwright's TimeoutError
@@ -229,13 +186,12 @@ def in_app(browser, repeats, runs, variant):
         dict of lists of seconds: `first_point`, `stop_wait`, `headless`, `alone`, `two`,
         `server_cpu`, `browser_cpu`.
     """
-    port = free_port()
-    proc = start_server(port, variant)
+    server = start_server(variant)
+    proc = server.proc
     try:
-        wait_healthy(port)
-        page = open_page(browser, port)
+        page = open_page(browser, server)
         out = dict(zip(("first_point", "stop_wait"), first_points(page, repeats)))
-        other = open_page(browser, port) if runs else None
+        other = open_page(browser, server) if runs else None
         out.update(headless=[], alone=[], two=[], server_cpu=[], browser_cpu=[])
         for _ in range(runs):
             out["headless"].append(headless_run())
@@ -251,22 +207,20 @@ def in_app(browser, repeats, runs, variant):
             )
         return out
     finally:
-        stop_server(proc)
+        server.stop()
 
 
 def cold_start(browser, path, title, variant):
     """Seconds from launching a fresh server to the first complete render of `path`."""
-    port = free_port()
     start = time.perf_counter()
-    proc = start_server(port, variant)
+    server = start_server(variant)
     try:
-        wait_healthy(port)
-        page = open_page(browser, port, path, title)
+        page = open_page(browser, server, path, title)
         seconds = time.perf_counter() - start
         page.context.close()
         return seconds
     finally:
-        stop_server(proc)
+        server.stop()
 
 
 def _row(words, values, extra=""):
@@ -295,8 +249,8 @@ def main(argv=None):
         help="server variant (see bench.streamlit_server)",
     )
     args = parser.parse_args(argv)
-    if not os.path.exists(CHROMIUM):
-        raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
+    if CHROMIUM is None:
+        raise SystemExit("Chromium is missing: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     print(f"server: {args.server}; MLP lab, default settings", flush=True)

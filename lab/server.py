@@ -49,11 +49,13 @@ class Server:
 
     `pages_opened` counts the pages the tests opened on it, so a test that needs
     a server whose very first page it requests can tell. `env` adds to the
-    server's environment (hosting caps such as `LAB_ABANDON_S`).
+    server's environment (hosting caps such as `LAB_ABANDON_S`); `launcher` is what
+    runs `streamlit run ...` (a benchmark passes a patched Streamlit's module).
     """
 
-    def __init__(self, log_dir, env=None):
+    def __init__(self, log_dir, env=None, launcher=("-m", "streamlit")):
         self.env = {**server_env(), **(env or {})}
+        self.launcher = list(launcher)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = pathlib.Path(log_dir) / f"streamlit_{self.port}.log"
@@ -63,8 +65,7 @@ class Server:
     def start(self):
         command = [
             sys.executable,
-            "-m",
-            "streamlit",
+            *self.launcher,
             "run",
             "streamlit_app.py",
             "--server.headless",
