@@ -6,10 +6,14 @@ FROM python:3.11-slim
 # curl for the health check; nothing else is needed at run time (the data sets ship in pip packages).
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 
+# The server runs as an unprivileged user; the app's folder stays root's, its data folder is the user's.
+RUN useradd --create-home --uid 1000 lab
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+RUN mkdir -p /app/data && chown -R lab:lab /app/data
+USER lab
 
 # A hosted server: caps for every session, error details hidden from users.
 ENV LAB_HOSTED=1 \

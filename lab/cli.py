@@ -1,4 +1,4 @@
-"""Command line: `python -m lab list | show LAB | run LAB ... | diagnose FILE | gallery [--rebuild]`.
+"""Command line: `python -m lab list | show LAB [--json] | run LAB ... | diagnose FILE | gallery [--rebuild]`.
 
 Exit status: 0 when a run ended (completed, stopped or diverged: the JSON says
 which), 2 for an invalid configuration, 1 for a failure.
@@ -10,7 +10,7 @@ import json
 import sys
 import time
 
-from lab.config import specs
+from lab.config import format_value, specs
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -19,8 +19,9 @@ def _parser():
     parser = argparse.ArgumentParser(prog="python -m lab", description="Deep Learning Lab, headless.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the labs")
-    show = sub.add_parser("show", help="print a lab's settings (schema) as JSON")
+    show = sub.add_parser("show", help="print a lab's settings: default, range or choices, help")
     show.add_argument("lab")
+    show.add_argument("--json", action="store_true", help="print them as JSON (the schema)")
     run = sub.add_parser("run", help="train a lab with the same engine as the app")
     run.add_argument("lab")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a setting (repeatable)")
@@ -47,8 +48,43 @@ def schema(config_cls):
             entry["max"] = spec.upper()
         if spec.choices:
             entry["choices"] = list(spec.choices)
+        if spec.live:
+            entry["live"] = True
         out[name] = entry
     return out
+
+
+def allowed_text(entry):
+    """A setting's range or choices, in words."""
+    if "choices" in entry:
+        return ", ".join(map(str, entry["choices"]))
+    if "min" in entry or "max" in entry:
+        return f"{format_value(entry.get('min', ''))} to {format_value(entry.get('max', ''))}"
+    return ""
+
+
+def settings_table(lab):
+    """A lab's settings as text: one table per widget group, as on the page.
+
+    Each row holds the setting's name (the `--set` key and URL parameter), its
+    default, its range or choices and the first sentence of its help.
+    """
+    rows = {name: entry for name, entry in schema(lab.config_cls).items()}
+    groups = dict.fromkeys(entry["group"] for entry in rows.values())
+    width = max(len(name) for name in rows)
+    lines = [f"{lab.title} ({lab.name}): {lab.summary}", "Set any of these with --set NAME=VALUE or in the page's URL."]
+    for group in groups:
+        lines += ["", group, "-" * len(group)]
+        for name, entry in rows.items():
+            if entry["group"] != group:
+                continue
+            default = format_value(tuple(entry["default"]) if isinstance(entry["default"], list) else entry["default"])
+            allowed = allowed_text(entry)
+            help_text = entry["help"].split(". ")[0].rstrip(".") + "."
+            live = "; changes while training" if entry.get("live") else ""
+            lines.append(f"  {name:{width}s}  default {default or '(empty)'}" + (f"; {allowed}" if allowed else "") + live)
+            lines.append(f"  {'':{width}s}  {help_text}")
+    return "\n".join(lines)
 
 
 def parse_sets(pairs):
@@ -173,5 +209,8 @@ def main(argv=None):
     except ValueError as err:
         print(err, file=sys.stderr)
         return EXIT_INVALID
-    print(json.dumps({"lab": lab.name, "title": lab.title, "settings": schema(lab.config_cls)}, indent=1))
+    if args.json:
+        print(json.dumps({"lab": lab.name, "title": lab.title, "settings": schema(lab.config_cls)}, indent=1))
+    else:
+        print(settings_table(lab))
     return EXIT_OK

@@ -49,6 +49,15 @@ def history_view(runs):
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
+def model_help(lab_name, file_name):
+    """How to load a downloaded model, as the README's "Use a trained model" shows."""
+    return (
+        f"In Python, from the app's folder: `import keras`, `import models.{lab_name}` (it registers the lab's "
+        f'own classes), then `model = keras.saving.load_model("{file_name}")` and `model.predict(...)`. '
+        "The README's \"Use a trained model\" shows each lab's input."
+    )
+
+
 def downloads_view(run, lab_name):
     """Downloads of a run: history CSV, config JSON, the trained model."""
     if not run.ended:
@@ -74,6 +83,7 @@ def downloads_view(run, lab_name):
             "application/octet-stream",
             key="download_model",
             on_click="ignore",
+            help=model_help(lab_name, f"{stem}.keras"),
         )
 
 

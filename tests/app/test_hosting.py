@@ -45,6 +45,17 @@ def test_the_hosted_image_hides_error_details():
     assert re.search(r"STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=none\b", dockerfile)
 
 
+def test_the_image_serves_as_an_unprivileged_user_with_a_writable_data_folder():
+    """No Docker daemon here: the Dockerfile's own instructions are checked, in order."""
+    steps = [line.split(None, 1) for line in (ROOT / "Dockerfile").read_text().splitlines() if line and line[0].isupper()]
+    users = [(i, arg.strip()) for i, (word, arg) in enumerate(steps) if word == "USER"]
+    assert users and users[-1][1] not in ("root", "0"), "the server must not run as root"
+    user_at, user = users[-1]
+    entry_at = next(i for i, (word, _) in enumerate(steps) if word == "ENTRYPOINT")
+    assert user_at < entry_at and not any(word == "RUN" for word, _ in steps[user_at:])
+    assert any(word == "RUN" and f"chown -R {user}:{user} /app/data" in arg for word, arg in steps[:user_at])
+
+
 @pytest.mark.parametrize(
     "pattern",
     [

@@ -55,6 +55,8 @@ def test_train_shows_history_charts_diagnosis_and_downloads():
     assert "validation" in loss_chart and "training, epoch mean" in loss_chart and "training, each batch" in loss_chart
     assert "What the loss curve says" in texts(at.markdown)
     assert {b.key for b in at.get("download_button")} >= {"download_csv", "download_config", "download_model"}
+    model_help = next(b.proto.help for b in at.get("download_button") if b.key == "download_model")
+    assert "import models.mlp" in model_help and 'keras.saving.load_model("mlp_run1.keras")' in model_help
     assert at.dataframe[0].value.shape[0] == 1  # the run history table
     assert at.query_params["epochs"] == "6"  # the shareable URL holds the settings
 

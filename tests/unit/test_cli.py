@@ -10,10 +10,24 @@ from lab.cli import main
 def test_list_and_show(capsys):
     assert main(["list"]) == 0
     assert "mlp" in capsys.readouterr().out
-    assert main(["show", "mlp"]) == 0
+    assert main(["show", "mlp", "--json"]) == 0
     schema = json.loads(capsys.readouterr().out)["settings"]
     assert schema["learning_rate"]["max"] == 100.0 and "adam" in schema["optimizer"]["choices"]
+    assert schema["learning_rate"]["live"] is True and "live" not in schema["epochs"]
     assert main(["show", "nope"]) == 2
+
+
+def test_show_prints_a_readable_table_grouped_as_on_the_page(capsys):
+    assert main(["show", "gan"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert [line for line in lines if line in ("Data", "Model", "Training")] == ["Data", "Model", "Training"]
+    row = next(line for line in lines if line.split()[:1] == ["d_learning_rate"])
+    assert "default 0.0002; 1e-06 to 1" in row and "changes while training" in row
+    assert any("The discriminator's step size" in line for line in lines)
+    row = next(line for line in lines if line.split()[:1] == ["dataset"])
+    assert "ring8, grid25, moons, spiral, mnist5k" in row
+    assert not out.lstrip().startswith("{")  # JSON only with --json
 
 
 def test_run_writes_json_and_model(tmp_path, capsys):
