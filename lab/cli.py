@@ -82,7 +82,9 @@ def settings_table(lab):
             allowed = allowed_text(entry)
             help_text = entry["help"].split(". ")[0].rstrip(".") + "."
             live = "; changes while training" if entry.get("live") else ""
-            lines.append(f"  {name:{width}s}  default {default or '(empty)'}" + (f"; {allowed}" if allowed else "") + live)
+            lines.append(
+                f"  {name:{width}s}  default {default or '(empty)'}" + (f"; {allowed}" if allowed else "") + live
+            )
             lines.append(f"  {'':{width}s}  {help_text}")
     return "\n".join(lines)
 

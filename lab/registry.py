@@ -81,6 +81,9 @@ class LabSpec:
         summary: what the lab teaches, in one sentence (`python -m lab list`).
         config_cls: the config dataclass.
         thumbnail: the home card's picture, relative to the repository.
+        thumbnail_shot: how `docs/thumbnails.py` makes it: `(query, chart)`, the
+            page's settings for a quick run and which of its charts (0 is the loss
+            chart) shows the lab's main view once that run has ended.
         steps: the actions a finished run can be stepped by hand (`job.step`).
         label_words: `{label: (icon, words)}` of the diagnosis labels the lab adds.
     """
@@ -94,6 +97,7 @@ class LabSpec:
     summary: str
     config_cls: type
     thumbnail: str = ""
+    thumbnail_shot: tuple[str, int] = ("", 1)
     steps: tuple[str, ...] = ()
     label_words: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
 

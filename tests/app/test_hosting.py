@@ -47,7 +47,9 @@ def test_the_hosted_image_hides_error_details():
 
 def test_the_image_serves_as_an_unprivileged_user_with_a_writable_data_folder():
     """No Docker daemon here: the Dockerfile's own instructions are checked, in order."""
-    steps = [line.split(None, 1) for line in (ROOT / "Dockerfile").read_text().splitlines() if line and line[0].isupper()]
+    steps = [
+        line.split(None, 1) for line in (ROOT / "Dockerfile").read_text().splitlines() if line and line[0].isupper()
+    ]
     users = [(i, arg.strip()) for i, (word, arg) in enumerate(steps) if word == "USER"]
     assert users and users[-1][1] not in ("root", "0"), "the server must not run as root"
     user_at, user = users[-1]

@@ -16,4 +16,5 @@ LAB = LabSpec(
     summary="A small transformer learns to reverse, shift and sort sequences and to write text; every head's attention map is drawn while it forms.",
     config_cls=AttentionConfig,
     thumbnail="docs/thumbs/attention.png",
+    thumbnail_shot=("", 2),
 )

@@ -16,4 +16,5 @@ LAB = LabSpec(
     summary="Squeeze digits through a narrow code and back: the last layer and the loss decide how sharp the copies come out.",
     config_cls=AutoencoderConfig,
     thumbnail="docs/thumbs/autoencoder.png",
+    thumbnail_shot=("dataset=digits&optimizer=adam&learning_rate=0.003&batch_size=64&epochs=40", 2),
 )

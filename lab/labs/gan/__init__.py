@@ -16,6 +16,7 @@ LAB = LabSpec(
     summary="Two networks in a game: a generator learns to fool a discriminator, and you watch it find (or miss) every mode.",
     config_cls=GANConfig,
     thumbnail="docs/thumbs/gan.png",
+    thumbnail_shot=("epochs=150", 1),
     steps=("d_step", "g_step", "epoch"),
     label_words={
         "discriminator_wins": (":orange[:material/gavel:]", "Discriminator wins"),

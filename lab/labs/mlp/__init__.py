@@ -16,4 +16,5 @@ LAB = LabSpec(
     summary="Layers, activations, losses and learning rates: watch a dense network carve a decision boundary.",
     config_cls=MLPConfig,
     thumbnail="docs/thumbs/mlp.png",
+    thumbnail_shot=("epochs=60", 1),
 )

@@ -16,4 +16,5 @@ LAB = LabSpec(
     summary="A network that knows the physics: the PDE residual joins the loss; watch the shock form and the error against the exact solution fall, or learn the equation's coefficients from data.",
     config_cls=PINNConfig,
     thumbnail="docs/thumbs/pinn.png",
+    thumbnail_shot=("", 3),
 )

@@ -16,4 +16,5 @@ LAB = LabSpec(
     summary="A state carried through time: watch a vanilla RNN forget what an LSTM remembers, on weather and memory tasks.",
     config_cls=RNNConfig,
     thumbnail="docs/thumbs/rnn.png",
+    thumbnail_shot=("task=temperature&epochs=5", 2),
 )
