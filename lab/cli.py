@@ -69,7 +69,7 @@ def settings_table(lab):
     Each row holds the setting's name (the `--set` key and URL parameter), its
     default, its range or choices and the first sentence of its help.
     """
-    rows = {name: entry for name, entry in schema(lab.config_cls).items()}
+    rows = schema(lab.config_cls)
     groups = dict.fromkeys(entry["group"] for entry in rows.values())
     width = max(len(name) for name in rows)
     lines = [f"{lab.title} ({lab.name}): {lab.summary}", "Set any of these with --set NAME=VALUE or in the page's URL."]

@@ -75,6 +75,25 @@ def param(default, kind, help, label=None, group="Model", **kwargs):
     return dataclasses.field(default=default, metadata={"spec": spec})
 
 
+def learning_rate_param(default, help, min, max, **kwargs):
+    """A learning rate: picked on a log scale in the Training group, changeable while training."""
+    return param(default, "float", help, group="Training", min=min, max=max, log=True, live=True, **kwargs)
+
+
+def epochs_param(default, passes_over, max=2000):
+    """The epochs of a run ("Passes over <passes_over>."), capped on a hosted server by `LAB_MAX_EPOCHS`."""
+    return param(
+        default, "int", f"Passes over {passes_over}.", group="Training", min=1, max=max, cap_env="LAB_MAX_EPOCHS"
+    )
+
+
+def seed_param(seeds):
+    """The random seed ("Random seed for <seeds>: ..."): every lab's runs are reproducible from it."""
+    return param(
+        0, "int", f"Random seed for {seeds}: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1
+    )
+
+
 def specs(config_cls):
     """Returns `{name: Spec}` for a config class, in declaration order."""
     out = {}

@@ -1,5 +1,7 @@
 """The panels under a lab's live chart: the diagnosis, downloads, the run history and the share box."""
 
+import functools
+
 import streamlit as st
 
 from lab.config import specs
@@ -17,9 +19,14 @@ LABEL_WORDS = {  # the diagnosis' own labels; each lab adds its own (`LabSpec.la
 }
 
 
+@functools.cache
+def _all_label_words():
+    return {**LABEL_WORDS, **label_words()}
+
+
 def label_text(label):
-    """`(icon, words)` of a diagnosis label."""
-    return {**LABEL_WORDS, **label_words()}.get(label, ("•", label))
+    """`(icon, words)` of a diagnosis label (the diagnosis' own or a lab's)."""
+    return _all_label_words().get(label, ("•", label))
 
 
 def diagnosis_view(run):

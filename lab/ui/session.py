@@ -16,11 +16,6 @@ def lab_session(lab_name):
     return runs, jobs
 
 
-def latest_job(lab_name):
-    """The latest job this session started in a lab, or None."""
-    return st.session_state.get("jobs", {}).get(lab_name)
-
-
 def hosted():
     """The server runs in hosted mode (`LAB_HOSTED`): unexpected failures' details stay in its log."""
     return os.environ.get("LAB_HOSTED", "") not in ("", "0", "false")

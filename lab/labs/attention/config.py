@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from lab.config import BaseConfig, param
+from lab.config import BaseConfig, epochs_param, learning_rate_param, param, seed_param
 from lab.labs.mlp.config import OPTIMIZERS
 
 TOY_TASKS = ("reverse", "copy_shift", "sort")
@@ -115,28 +115,12 @@ class AttentionConfig(BaseConfig):
         choices=MASKS,
     )
     optimizer: str = param("adam", "choice", "The update rule.", group="Training", choices=OPTIMIZERS)
-    learning_rate: float = param(
-        0.001,
-        "float",
-        "Step size of each update; it can be changed while training.",
-        group="Training",
-        min=1e-5,
-        max=1.0,
-        log=True,
-        live=True,
+    learning_rate: float = learning_rate_param(
+        0.001, "Step size of each update; it can be changed while training.", min=1e-5, max=1.0
     )
     batch_size: int = param(64, "int", "Sequences per update.", group="Training", min=8, max=2048)
-    epochs: int = param(
-        10, "int", "Passes over the training sequences.", group="Training", min=1, max=500, cap_env="LAB_MAX_EPOCHS"
-    )
-    seed: int = param(
-        0,
-        "int",
-        "Random seed for the sequences, the weights and shuffling: the same seed gives the same run.",
-        group="Training",
-        min=0,
-        max=2**31 - 1,
-    )
+    epochs: int = epochs_param(10, "the training sequences", max=500)
+    seed: int = seed_param("the sequences, the weights and shuffling")
 
     def check(self):
         if self.d_model % 2 and self.positional == "sinusoidal":

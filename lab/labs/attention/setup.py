@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from lab.callbacks import steps_per_epoch
 from lab.labs.attention.data import encode_text
 from lab.registry import Setup
 from lab.runs import Snapshot
@@ -19,7 +20,7 @@ def build(config, data):
 
     model, probe = build_transformer(config, data.vocab_size, return_probe=True)
     frames = []
-    steps = max(1, -(-len(data.x_train) // config.batch_size))
+    steps = steps_per_epoch(len(data.x_train), config.batch_size)
     return Setup(
         model=model,
         x=data.x_train,

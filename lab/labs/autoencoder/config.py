@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from lab.config import BaseConfig, param
+from lab.config import BaseConfig, epochs_param, learning_rate_param, param, seed_param
 from lab.labs.mlp.config import ACTIVATIONS, OPTIMIZERS
 
 DATASETS = ("mnist5k", "digits", "mnist")
@@ -87,27 +87,14 @@ class AutoencoderConfig(BaseConfig):
         group="Training",
         choices=OPTIMIZERS,
     )
-    learning_rate: float = param(
+    learning_rate: float = learning_rate_param(
         1.0,
-        "float",
         "Step size of each update; Keras' Adadelta default of 0.001 is very slow, and the classic Adadelta setting is 1.0.",
-        group="Training",
         min=1e-6,
         max=100.0,
-        log=True,
-        live=True,
     )
     batch_size: int = param(
         256, "int", "Images per update; small batches give noisier steps.", group="Training", min=1, max=4096
     )
-    epochs: int = param(
-        30, "int", "Passes over the training images.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS"
-    )
-    seed: int = param(
-        0,
-        "int",
-        "Random seed for the split, the noise, the weights and shuffling: the same seed gives the same run.",
-        group="Training",
-        min=0,
-        max=2**31 - 1,
-    )
+    epochs: int = epochs_param(30, "the training images")
+    seed: int = seed_param("the split, the noise, the weights and shuffling")

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from lab.config import BaseConfig, param
+from lab.config import BaseConfig, epochs_param, learning_rate_param, param, seed_param
 from lab.labs.mlp.config import OPTIMIZERS
 
 POINT_DATASETS = ("ring8", "grid25", "moons", "spiral")
@@ -83,16 +83,12 @@ class GANConfig(BaseConfig):
         group="Training",
         choices=OPTIMIZERS,
     )
-    g_learning_rate: float = param(
+    g_learning_rate: float = learning_rate_param(
         2e-4,
-        "float",
         "The generator's step size; it can be changed while training.",
-        label="Generator learning rate",
-        group="Training",
         min=1e-6,
         max=1.0,
-        log=True,
-        live=True,
+        label="Generator learning rate",
     )
     d_optimizer: str = param(
         "adam",
@@ -102,16 +98,12 @@ class GANConfig(BaseConfig):
         group="Training",
         choices=OPTIMIZERS,
     )
-    d_learning_rate: float = param(
+    d_learning_rate: float = learning_rate_param(
         2e-4,
-        "float",
         "The discriminator's step size; it can be changed while training.",
-        label="Discriminator learning rate",
-        group="Training",
         min=1e-6,
         max=1.0,
-        log=True,
-        live=True,
+        label="Discriminator learning rate",
     )
     d_steps: int = param(
         1,
@@ -125,17 +117,8 @@ class GANConfig(BaseConfig):
     batch_size: int = param(
         256, "int", "Real points (and as many generated ones) per update.", group="Training", min=8, max=4096
     )
-    epochs: int = param(
-        300, "int", "Passes over the real points.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS"
-    )
-    seed: int = param(
-        0,
-        "int",
-        "Random seed for the data, the weights, the noise and shuffling: the same seed gives the same run.",
-        group="Training",
-        min=0,
-        max=2**31 - 1,
-    )
+    epochs: int = epochs_param(300, "the real points")
+    seed: int = seed_param("the data, the weights, the noise and shuffling")
 
     def check(self):
         if self.batch_size > self.n_real:

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from lab.callbacks import steps_per_epoch
 from lab.labs.gan.metrics import N_SAMPLES, mode_quality
 from lab.registry import Setup
 from lab.runs import Snapshot
@@ -101,7 +102,7 @@ def build(config, data):
 
     model = build_gan(config, n_features=data.x.shape[1], image=data.is_image)
     z = fixed_noise(config.latent_dim, IMAGE_SCORED if data.is_image else N_SAMPLES)
-    steps = max(1, -(-len(data.x) // config.batch_size))
+    steps = steps_per_epoch(len(data.x), config.batch_size)
     return Setup(
         model=model,
         x=data.x,

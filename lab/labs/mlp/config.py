@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from lab.config import BaseConfig, param
+from lab.config import BaseConfig, epochs_param, learning_rate_param, param, seed_param
 
 TWO_D = ("moons", "circles", "xor", "spirals", "blobs")
 REGRESSION = ("sine", "diabetes")
@@ -126,30 +126,14 @@ class MLPConfig(BaseConfig):
     optimizer: str = param(
         "adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS
     )
-    learning_rate: float = param(
-        0.003,
-        "float",
-        "Step size of each update; it can be changed while training.",
-        group="Training",
-        min=1e-6,
-        max=100.0,
-        log=True,
-        live=True,
+    learning_rate: float = learning_rate_param(
+        0.003, "Step size of each update; it can be changed while training.", min=1e-6, max=100.0
     )
     batch_size: int = param(
         32, "int", "Samples per update; small batches give noisier steps.", group="Training", min=1, max=4096
     )
-    epochs: int = param(
-        40, "int", "Passes over the training data.", group="Training", min=1, max=2000, cap_env="LAB_MAX_EPOCHS"
-    )
-    seed: int = param(
-        0,
-        "int",
-        "Random seed for data, weights and shuffling: the same seed gives the same run.",
-        group="Training",
-        min=0,
-        max=2**31 - 1,
-    )
+    epochs: int = epochs_param(40, "the training data")
+    seed: int = seed_param("data, weights and shuffling")
 
     def check(self):
         n_layers = len(self.hidden_units)

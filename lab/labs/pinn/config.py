@@ -3,7 +3,7 @@
 import dataclasses
 import math
 
-from lab.config import BaseConfig, param
+from lab.config import BaseConfig, learning_rate_param, param, seed_param
 
 NU_BURGERS = 0.01 / math.pi  # the published benchmark's viscosity, 0.0031831
 MODES = ("forward", "inverse")
@@ -126,15 +126,8 @@ class PINNConfig(BaseConfig):
         max=100.0,
         step=0.1,
     )
-    learning_rate: float = param(
-        1e-3,
-        "float",
-        "Adam's step size; it can be changed while Adam trains.",
-        group="Training",
-        min=1e-5,
-        max=0.1,
-        log=True,
-        live=True,
+    learning_rate: float = learning_rate_param(
+        1e-3, "Adam's step size; it can be changed while Adam trains.", min=1e-5, max=0.1
     )
     steps: int = param(
         0,
@@ -164,14 +157,7 @@ class PINNConfig(BaseConfig):
         group="Training",
         choices=DTYPES,
     )
-    seed: int = param(
-        0,
-        "int",
-        "Random seed for the points, the weights and the noise: the same seed gives the same run.",
-        group="Training",
-        min=0,
-        max=2**31 - 1,
-    )
+    seed: int = seed_param("the points, the weights and the noise")
 
     def check(self):
         if self.steps % STEPS_PER_EPOCH:

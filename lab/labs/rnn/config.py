@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from lab.config import BaseConfig, param
+from lab.config import BaseConfig, epochs_param, learning_rate_param, param, seed_param
 from lab.labs.mlp.config import OPTIMIZERS
 from lab.labs.rnn.data import COPY_LENGTH, TASKS
 
@@ -93,15 +93,8 @@ class RNNConfig(BaseConfig):
     optimizer: str = param(
         "adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS
     )
-    learning_rate: float = param(
-        3e-3,
-        "float",
-        "The step size; it can be changed while training.",
-        group="Training",
-        min=1e-5,
-        max=1.0,
-        log=True,
-        live=True,
+    learning_rate: float = learning_rate_param(
+        3e-3, "The step size; it can be changed while training.", min=1e-5, max=1.0
     )
     clipnorm: float = param(
         1.0,
@@ -114,17 +107,8 @@ class RNNConfig(BaseConfig):
         step=0.5,
     )
     batch_size: int = param(64, "int", "Sequences per update.", group="Training", min=1, max=2048)
-    epochs: int = param(
-        25, "int", "Passes over the training sequences.", group="Training", min=1, max=500, cap_env="LAB_MAX_EPOCHS"
-    )
-    seed: int = param(
-        0,
-        "int",
-        "Random seed for the synthetic data, the weights and shuffling: the same seed gives the same run.",
-        group="Training",
-        min=0,
-        max=2**31 - 1,
-    )
+    epochs: int = epochs_param(25, "the training sequences", max=500)
+    seed: int = seed_param("the synthetic data, the weights and shuffling")
 
     def check(self):
         if self.task == "copy" and self.seq_len <= COPY_LENGTH:
