@@ -13,18 +13,11 @@ import time
 
 import keras
 
-from lab import diagnosis
+from lab.diagnosis import diagnose_run
 
 SNAPSHOT_INTERVAL_S = 1.0
 DIAGNOSIS_INTERVAL_S = 0.5
 EXPLODE_FACTOR = 1e3  # a loss this many times its first value has blown up
-
-
-def diagnose_run(run, finished=False):
-    """Diagnoses a run's loss curve, partial (live) or finished."""
-    return diagnosis.diagnose_history(
-        list(run.history), list(run.batch_loss), epochs_planned=None if finished else run.epochs_planned
-    )
 
 
 def steps_per_epoch(samples, batch_size):

@@ -323,3 +323,8 @@ def _summary(findings, x, epochs_planned):
     if labels[1:]:
         text += f" (also: {', '.join(_TEXT[label][1] for label in labels[1:])})"
     return (prefix + text if live else text[0].upper() + text[1:]) + "."
+
+
+def diagnose_run(run, finished=False):
+    """Diagnoses a run's loss curve, partial (live) or finished."""
+    return diagnose_history(list(run.history), list(run.batch_loss), epochs_planned=None if finished else run.epochs_planned)

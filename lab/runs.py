@@ -70,6 +70,8 @@ class Run:
         diagnosis: the latest diagnosis of the loss curve.
         message: what happened, in words (why it failed or diverged).
         invalid: the run failed because its configuration is not allowed.
+        explained: the failure's message is written for the user (a training
+            process that stopped), so a hosted server shows it too.
         warnings: advice about the configuration (loss / last-layer mismatch...).
         params: the model's parameter count.
         model_bytes: the trained model as a `.keras` file.
@@ -91,6 +93,7 @@ class Run:
     diagnosis: dict = dataclasses.field(default_factory=dict)
     message: str = ""
     invalid: bool = False
+    explained: bool = False
     warnings: tuple = ()
     params: int = 0
     summary: str = ""

@@ -1,72 +1,82 @@
-"""The training job: a lab's setup trained through Keras `fit` in a background thread.
+"""The training job, as the page sees it: a `Run` rebuilt from a worker's events, and the commands back.
 
-Data flows one way: the page hands the job a validated config, the job fills its
-`Run`, and the views draw that run. The page talks to a job only through its
-commands:
+Data flows one way: the page hands the job a validated config, a worker trains
+it (`lab.runner`), and the job's `Run` is filled from the worker's events. The
+page talks to a job only through its commands:
 
 - `stop()`: ends the training after the current batch;
 - `set(field, value)`: changes a setting the config marks `live`, at the next batch;
 - `step(action)`: moves a finished run's model by hand (the lab's `steps`);
 - `ask(question, **kwargs)`: the model's answer to a view's question.
 
-Each command is one call with plain values, so the same interface can carry
-messages to a worker process. A job ends with status `diverged` on a NaN or
-exploding loss and waits in the queue when the server's cap is reached.
+Where the worker runs is the job's backend (`lab.backends`): a thread of this
+process (the default here, for the CLI and tests), a pool of worker processes
+(the app's default) or a Ray cluster. A job waits in the fair `JobQueue` when the
+server's cap is reached, and stops itself once its page has been closed a while.
 """
 
-import functools
-import os
-import tempfile
+import math
 import threading
 import time
-import traceback
+import uuid
 
-import keras
-
-from lab.callbacks import diagnose_run, live_callbacks
 from lab.config import live_fields
+from lab.diagnosis import diagnose_run
 from lab.job_queue import QUEUE, JobQueue, env_int
-from lab.registry import Setup
 from lab.runs import Run
 
 __all__ = ["QUEUE", "JobQueue", "TrainingJob", "diagnose_run", "model_to_bytes", "training_device"]
 
 WATCH_INTERVAL_S = 1.0  # how often a job asks whether its page is still open
 STEPPABLE = ("completed", "stopped")  # a run in these states can be stepped by hand
+STEP_TIMEOUT_S = 300.0  # one hand step (an epoch of the GAN at most)
+ASK_TIMEOUT_S = 60.0
+UNLOADED = (
+    "This run's model was unloaded to make room for other trainings. Its curves, numbers and "
+    "download are kept; train again to explore the model."
+)
 
 
 class TrainingJob:
-    """One training of one lab in a background thread.
+    """One training of one lab, run by a backend's worker.
 
     Args:
         lab: the `LabSpec` from the registry.
         config: the validated config.
-        data: the prepared data (from `lab.load_data`).
+        data: the prepared data (from `lab.load_data`); the views draw it too.
         number: the run's number in its session.
         queue: the `JobQueue` that caps concurrent trainings.
         watcher: a callable that is True while someone can see the job (the
             browser session that started it is connected), or None for jobs
             nobody watches (CLI, benchmarks). A watched job left unseen for
             `LAB_ABANDON_S` seconds (default 60) stops itself, waiting or training.
+        backend: where it trains (`lab.backends`); None trains in a thread of this process.
+        session: the key of the session that asked, for the queue's fairness.
     """
 
-    def __init__(self, lab, config, data, number=0, queue=None, watcher=None):
+    def __init__(self, lab, config, data, number=0, queue=None, watcher=None, backend=None, session=None):
+        from lab.backends import THREADS
+
         self.lab = lab
         self.data = data
         self.queue = queue or QUEUE
+        self.backend = backend or THREADS
+        self.session = session
+        self.id = uuid.uuid4().hex
         self.run = Run(lab=lab.name, config=config, number=number, epochs_planned=config.epochs)
         self.settings = {field: getattr(config, field) for field in live_fields(type(config))}
         self.divergence = ""
         self.watcher = watcher
         self.abandoned = ""
-        self._setup: Setup | None = None
+        self.worker = None  # the backend's worker while it holds this job
+        self._ready = False
         self._stop = threading.Event()
-        self._settings_lock = threading.Lock()  # guards the pending live settings
-        self._step_lock = threading.Lock()  # one hand step at a time
-        self._pending = {}
+        self._ended = threading.Event()
+        self._lock = threading.Lock()  # guards the worker handle and pending settings
+        self._pending: dict = {}
         self._unseen_since = None
         self._last_watch = 0.0
-        self._thread = threading.Thread(target=self._main, name=f"train-{lab.name}-{number}", daemon=True)
+        self._thread = threading.Thread(target=self._main, name=f"job-{lab.name}-{number}", daemon=True)
 
     # ---- Commands ---------------------------------------------------------------------------
 
@@ -77,17 +87,25 @@ class TrainingJob:
     def stop(self):
         """Asks the job to stop; it does so after the current batch."""
         self._stop.set()
+        self._send("stop")
 
     def set(self, field, value):
         """Changes a live setting (see `lab.config.live_fields`); it applies at the next batch.
 
         Raises:
-            ValueError: `field` cannot change while training.
+            ValueError: `field` cannot change while training, or `value` is not a positive number.
         """
         if field not in self.settings:
             raise ValueError(f"{field} cannot change while training; live settings: {', '.join(self.settings)}.")
-        with self._settings_lock:
-            self._pending[field] = self.settings[field] = float(value)
+        value = float(value)
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{field} must be a positive number, not {value}.")
+        self.settings[field] = value
+        with self._lock:
+            if self.worker is None:
+                self._pending[field] = value
+                return
+        self._send("set", field, value)
 
     def step(self, action):
         """Moves a finished (completed or stopped) run's model one step by hand.
@@ -101,7 +119,7 @@ class TrainingJob:
 
         Raises:
             ValueError: the lab has no such step.
-            RuntimeError: the run has not ended, or ended without a model.
+            RuntimeError: the run has not ended, or its model is gone.
         """
         if action not in self.lab.steps:
             raise ValueError(
@@ -109,18 +127,24 @@ class TrainingJob:
             )
         if not self.steppable:
             raise RuntimeError("Only a completed or stopped run can be stepped by hand.")
-        with self._step_lock:
-            out = self._one_more_epoch() if action == "epoch" else self.lab.step(self._built(), action)
-            self._refresh_snapshot()
-        return out
+        return self._request("step", (action,), {}, STEP_TIMEOUT_S)
 
     def ask(self, question, **kwargs):
         """The model's answer to a view's question (the lab's `answer`), as it is now.
 
         Raises:
-            RuntimeError: the model is not built yet.
+            RuntimeError: the model is not built yet, or is gone.
         """
-        return self.lab.answer(self._built(), question, **kwargs)
+        if not self.ready:
+            raise RuntimeError(self.unavailable)
+        return self._request("ask", (question,), kwargs, ASK_TIMEOUT_S)
+
+    def close(self):
+        """Frees the worker that keeps this finished run's model (the page shows another run now)."""
+        self.stop()
+        worker = self._detach()
+        if worker is not None:
+            worker.drop(self)
 
     # ---- State ------------------------------------------------------------------------------
 
@@ -134,19 +158,26 @@ class TrainingJob:
 
     @property
     def ready(self):
-        """The model is built: `ask` can answer."""
-        return self._setup is not None
+        """The model is built and kept by a worker: `ask` can answer."""
+        return self._ready and self.worker is not None
+
+    @property
+    def unavailable(self):
+        """Why `ask` cannot answer now, in words ("" when it can)."""
+        if self.ready:
+            return ""
+        return UNLOADED if self.done and self.run.params else "The model is not built yet."
 
     @property
     def steppable(self):
         """The run has ended with a model that can be stepped by hand."""
-        return self.done and self._setup is not None and self.run.status in STEPPABLE
+        return self.done and self.ready and self.run.status in STEPPABLE
 
-    def take_settings(self):
-        """The live settings changed since the last call (the engine applies them)."""
-        with self._settings_lock:
-            pending, self._pending = self._pending, {}
-        return pending
+    @property
+    def _setup(self):
+        """The worker's `Setup` when the job trains in this process (tests inspect the model), else None."""
+        worker = self.worker
+        return getattr(worker, "setup_of", lambda job: None)(self)
 
     def check_watched(self):
         """Stops the job once its watcher has been False for `LAB_ABANDON_S` seconds; True if abandoned."""
@@ -167,145 +198,115 @@ class TrainingJob:
             self.stop()
         return bool(self.abandoned)
 
-    def diverged(self, why):
-        """Records why the loss blew up; the run ends with status `diverged`."""
-        self.divergence = why
-
     def queue_position(self):
         return self.queue.position(self)
+
+    def expected_wait(self):
+        """Seconds until this waiting job should start (see `JobQueue.expected_wait`)."""
+        return self.queue.expected_wait(self)
 
     def wait(self, timeout=None):
         """Blocks until the job ends; returns its `Run`."""
         self._thread.join(timeout)
         return self.run
 
+    # ---- What the worker sends --------------------------------------------------------------
+
+    def apply(self, event):
+        """Applies one event of the worker (`lab.runner.RunPublisher`) to the run; the status last."""
+        run = self.run
+        for name in ("history", "batch_loss", "batch_position", "lr_changes"):
+            if name in event:
+                getattr(run, name).extend(event[name])
+        for name, value in event.items():
+            if name in ("history", "batch_loss", "batch_position", "lr_changes", "status"):
+                continue
+            if name == "ready":
+                self._ready = bool(value)
+            elif name == "divergence":
+                self.divergence = value
+            elif hasattr(run, name):
+                setattr(run, name, value)
+        if "status" in event:
+            if event["status"] in ("queued", "running") and run.ended:
+                return  # the page already ended it (a lost worker)
+            if event["status"] != "running" and self.abandoned and not run.message:
+                run.message = self.abandoned
+            run.status = event["status"]
+            if run.ended:
+                self._ended.set()
+
+    def lost(self, why):
+        """The worker died or stopped answering: the run, if still going, ends as failed with `why`."""
+        self._detach()
+        if not self.run.ended:
+            self.run.explained = True
+            self._end("failed", why)
+
+    def unload(self):
+        """The worker let go of this finished run's model (to make room); `ask` and `step` now explain it."""
+        self._detach()
+
     # ---- Training ---------------------------------------------------------------------------
 
     def _main(self):
-        run = self.run
         if not self.queue.acquire(self):
-            self._end("stopped")
+            self._end("stopped", self.abandoned)
             return
         try:
-            run.status = "running"
-            run.train_started_at = time.time()
-            self._end(self._train())
-        except ValueError as err:
-            run.invalid = True
-            self._end("failed", str(err))
-        except Exception as err:  # a failure must end the run, never the app
-            traceback.print_exc()
-            self._end("failed", f"{type(err).__name__}: {err}")
+            worker = self.backend.lease(self)
+            with self._lock:
+                self.worker, pending, self._pending = worker, self._pending, {}
+            worker.train(self)
+            for field, value in pending.items():
+                self._send("set", field, value)
+            if self.stop_requested:
+                self._send("stop")
+            while not self._ended.wait(WATCH_INTERVAL_S / 2):
+                self.check_watched()
+        except Exception as err:  # a failure must end the run, never the app (lease: no worker ready)
+            self.run.explained = True
+            self._end("failed", str(err) or type(err).__name__)
         finally:
             self.queue.release(self)
+            worker = self.worker
+            if worker is not None:
+                worker.finished(self)
 
     def _end(self, status, message=""):
-        """Sets the final status last, once everything the page shows is ready."""
-        self.run.ended_at = time.time()
-        self.run.message = message or self.divergence or self.abandoned
-        self.run.status = status
+        run = self.run
+        run.ended_at = run.ended_at or time.time()
+        run.message = message or self.divergence or self.abandoned
+        run.status = status
+        self._ended.set()
 
-    def _build(self):
-        """Builds the lab's setup and checks the server's parameter cap."""
-        run, config = self.run, self.run.config
-        keras.utils.set_random_seed(config.seed)
-        setup = self.lab.build(config, self.data)
-        if setup.live is None:
-            optimizer = setup.model.optimizer
-            setup.live = {"learning_rate": lambda value: setattr(optimizer, "learning_rate", value)}
-        run.warnings = setup.warnings
-        run.params = setup.model.count_params()
-        run.summary = model_summary(setup.model)
-        max_params = env_int("LAB_MAX_PARAMS", 5_000_000)
-        if run.params > max_params:
-            raise ValueError(
-                f"The model has {run.params:,} parameters; this server allows at most {max_params:,}. "
-                "Use fewer or narrower layers."
-            )
-        return setup
+    def _detach(self):
+        with self._lock:
+            worker, self.worker = self.worker, None
+        self._ready = False
+        return worker
 
-    def _train(self):
-        """Builds and fits the model; returns the final status."""
-        setup = self._build()
-        self._setup = setup
-        setup.model.fit(
-            setup.x,
-            setup.y,
-            validation_data=setup.validation_data,
-            batch_size=setup.batch_size,
-            epochs=self.run.config.epochs,
-            shuffle=True,
-            verbose=0,
-            callbacks=live_callbacks(self, setup),
-        )
-        self._finish()
-        if self.divergence:
-            return "diverged"
-        return "stopped" if self.stop_requested else "completed"
+    def _send(self, name, *args):
+        worker = self.worker
+        if worker is not None:
+            worker.send(self, name, *args)
 
-    def _finish(self):
-        """The final metrics, diagnosis and model file of the run as it is now."""
-        run, setup = self.run, self._built()
-        run.metrics = self.lab.metrics(setup, run)
-        run.diagnosis = diagnose_run(run, finished=True)
-        run.model_bytes = model_to_bytes(setup.model)
-
-    def _built(self) -> Setup:
-        if self._setup is None:
-            raise RuntimeError("The model is not built yet.")
-        return self._setup
-
-    def _one_more_epoch(self):
-        """Trains a finished run one more epoch, through the training's callbacks."""
-        setup, run = self._built(), self.run
-        done = len(run.history)
-        run.epochs_planned = max(run.epochs_planned, done + 1)
-        seconds = run.history[-1]["seconds"] if run.history else 0.0
-        setup.model.fit(
-            setup.x,
-            setup.y,
-            validation_data=setup.validation_data,
-            batch_size=setup.batch_size,
-            initial_epoch=done,
-            epochs=done + 1,
-            shuffle=True,
-            verbose=0,
-            callbacks=live_callbacks(self, setup, fresh=False, seconds_before=seconds),
-        )
-        self._finish()
-        return {"step": "epoch", **run.history[-1]}
-
-    def _refresh_snapshot(self):
-        """The lab's views of the model after a hand step, placed where the model stands (in epochs)."""
-        setup = self._built()
-        if setup.snapshot is None:
-            return
-        snap = setup.snapshot(setup.model)
-        self.run.snapshot = {"epoch": snap.get("position", len(self.run.history)), **snap}
-
-
-@functools.lru_cache(maxsize=1)
-def training_device():
-    """Where Keras trains, in words: the GPU TensorFlow sees, else the CPU and its cores."""
-    import tensorflow as tf
-
-    gpus = tf.config.list_physical_devices("GPU")
-    if gpus:
-        return f"GPU ({len(gpus)} visible: {', '.join(g.name.split(':', 1)[-1] for g in gpus)})"
-    return f"CPU ({os.cpu_count()} cores)"
-
-
-def model_summary(model):
-    """The Keras model summary as text."""
-    lines = []
-    model.summary(print_fn=lambda line, **kwargs: lines.append(line), line_length=80)
-    return "\n".join(lines)
+    def _request(self, name, args, kwargs, timeout):
+        worker = self.worker
+        if worker is None:
+            raise RuntimeError(UNLOADED)
+        return worker.request(self, name, args, kwargs, timeout)
 
 
 def model_to_bytes(model):
-    """The model as the bytes of a `.keras` file."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        model.save(path)
-        with open(path, "rb") as f:
-            return f.read()
+    """The model as the bytes of a `.keras` file (`lab.runner.model_to_bytes`)."""
+    from lab.runner import model_to_bytes as to_bytes
+
+    return to_bytes(model)
+
+
+def training_device():
+    """Where this process' Keras trains, in words (`lab.runner.training_device`)."""
+    from lab.runner import training_device as device
+
+    return device()

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from lab.backends import app_backend
 from lab.registry import get_lab
 from lab.training import QUEUE, TrainingJob
-from lab.ui.session import session_watcher
+from lab.ui.session import session_key, session_watcher
 
 COMPARE_REDRAW_S = 1.0  # side-by-side comparisons redraw once a second while they train
 
@@ -33,9 +34,11 @@ def compare_controls(lab_name, state_key, label, config, variants_of, settings_o
         except ValueError as err:
             st.error(f"The data could not be prepared: {err}")
         else:
-            watcher = session_watcher()
+            watcher, backend, session = session_watcher(), app_backend(), session_key()
+            for _, earlier in entries:
+                earlier.close()  # their workers are free for others
             st.session_state[state_key] = [
-                (name, TrainingJob(lab, config, data, number=i, watcher=watcher).start())
+                (name, TrainingJob(lab, config, data, number=i, watcher=watcher, backend=backend, session=session).start())
                 for i, (name, config) in enumerate(variants, start=1)
             ]
             busy = True
@@ -60,7 +63,8 @@ def _compare_live(state_key, live):
     for name, job in entries:
         run = job.run
         if run.status == "queued":
-            st.progress(0.0, text=f"{name} · waiting for a free training slot")
+            place = job.queue_position()
+            st.progress(0.0, text=f"{name} · waiting for a free training slot" + (f" (number {place})" if place else ""))
         else:
             st.progress(
                 run.progress,

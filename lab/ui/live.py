@@ -14,12 +14,13 @@ import time
 import streamlit as st
 
 from lab import charts
+from lab.backends import app_backend
 from lab.config import specs
 from lab.registry import get_lab
-from lab.training import QUEUE, TrainingJob, training_device
+from lab.training import QUEUE, TrainingJob
 from lab.ui.page import page_setup
 from lab.ui.panels import diagnosis_view, downloads_view, history_view, share_view
-from lab.ui.session import hosted, lab_session, session_watcher
+from lab.ui.session import hosted, lab_session, session_key, session_watcher
 from lab.ui.widgets import classroom, config_widgets, sync_query_params
 
 LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second
@@ -36,7 +37,18 @@ def _start(lab, config, upload, runs, jobs):
     except Exception as err:  # bad user data must never crash the page
         st.error("The data could not be prepared." + ("" if hosted() else f" ({type(err).__name__}: {err})"))
         return
-    job = TrainingJob(lab, config, data, number=len(runs) + 1, watcher=session_watcher()).start()
+    previous = jobs.get(lab.name)
+    if previous is not None:
+        previous.close()  # its run stays in the history; its worker is free for others
+    job = TrainingJob(
+        lab,
+        config,
+        data,
+        number=len(runs) + 1,
+        watcher=session_watcher(),
+        backend=app_backend(),
+        session=session_key(),
+    ).start()
     jobs[lab.name] = job
     for earlier in runs:  # only the latest run's views and model are shown: free the others' (Run.lighten)
         earlier.lighten()
@@ -75,18 +87,24 @@ def _controls(lab, config, upload, runs, jobs):
             "Training runs in the background. Changes to the learning rate apply at once; other settings apply to the next run."
         )
     else:
-        info.caption(f"Trains on this server's {training_device()}.")
+        info.caption(f"Trains on {app_backend().describe()}.")
+    if app_backend().notice:
+        st.warning(app_backend().notice, icon=":material/cloud_off:")
     return job
 
 
 def _progress(job):
     run = job.run
     if run.status == "queued":
-        position = job.queue_position()
-        st.info(
-            f"Waiting for a free training slot: number {position} in the queue "
-            f"({QUEUE.running} of {QUEUE.max_jobs} slots busy on this server)."
-        )
+        position, wait = job.queue_position(), job.expected_wait()
+        if position:
+            expected = f" Expected wait: about {wait:.0f} s." if wait is not None else ""
+            st.info(
+                f"Waiting for a free training slot: number {position} in the queue "
+                f"({QUEUE.running} of {QUEUE.max_jobs} slots busy on this server).{expected}"
+            )
+        else:
+            st.info("Starting a training process...")
         return
     epoch = len(run.history) if run.ended else min(run.epochs_planned, int(run.position) + 1)
     left = run.seconds_left()
@@ -99,7 +117,7 @@ def _progress(job):
             "Lower the learning rate (or pick another optimizer) and train again."
         )
     elif run.status == "failed":
-        hidden = hosted() and not run.invalid  # an unexpected error's details stay in the server log
+        hidden = hosted() and not (run.invalid or run.explained)  # an unexpected error's details stay in the log
         st.error(
             "Training failed on the server; its details are in the server's log."
             if hidden

@@ -5,7 +5,9 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
+from lab.backends import app_backend
 from lab.registry import labs
+from lab.ui.access import access_gate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,3 +49,5 @@ def page_setup(title, wide=True):
             st.page_link(spec.page, label=spec.title, icon=spec.icon)
         st.page_link(GALLERY, label="Gallery of loss curves", icon=":material/photo_library:")
         st.divider()
+    app_backend()  # starts the training workers with the server's first page, warm before the first click
+    access_gate()

@@ -1,6 +1,7 @@
 """What a browser session keeps: its runs and jobs per lab, and whether it is still connected."""
 
 import os
+import uuid
 
 import streamlit as st
 
@@ -14,6 +15,21 @@ def lab_session(lab_name):
     runs = st.session_state.setdefault("runs", {}).setdefault(lab_name, [])
     jobs = st.session_state.setdefault("jobs", {})
     return runs, jobs
+
+
+def session_key():
+    """This browser session's key for the training queue's fairness: the signed-in user, else the session."""
+    user = _signed_in_user()
+    if user:
+        return f"user:{user}"
+    return st.session_state.setdefault("_session_key", uuid.uuid4().hex)
+
+
+def _signed_in_user():
+    try:
+        return st.user.get("email") or st.user.get("sub") if st.user.is_logged_in else None
+    except Exception:  # no authentication configured (or an older Streamlit)
+        return None
 
 
 def hosted():

@@ -17,7 +17,7 @@ def fail_training(monkeypatch):
     def broken(model):
         raise RuntimeError("disk quota exceeded at /srv/secret/path")
 
-    monkeypatch.setattr("lab.training.model_summary", broken)
+    monkeypatch.setattr("lab.runner.model_summary", broken)  # where the worker builds the model
 
 
 @pytest.mark.parametrize("hosted", [False, True])

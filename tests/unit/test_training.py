@@ -10,6 +10,7 @@ import pytest
 from lab.callbacks import live_callbacks
 from lab.labs.mlp.config import MLPConfig
 from lab.registry import Setup, get_lab
+from lab.runner import Runner
 from lab.training import JobQueue, TrainingJob
 
 LAB = get_lab("mlp")
@@ -83,7 +84,7 @@ def test_exploding_loss_ends_with_status_diverged():
 
 def test_nan_loss_ends_with_status_diverged():
     config = MLPConfig(n_samples=200)
-    job = TrainingJob(LAB, config, LAB.load_data(config), queue=JobQueue(1))
+    job = Runner(LAB, config, LAB.load_data(config))  # the worker's side of a job, which the callbacks drive
     job.run.status = "running"
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")

@@ -297,7 +297,9 @@ def draw(run, data, job):
     attention_panel(run, data)
     st.subheader("Try your own input" if data.task != "text" else "Write with the model")
     st.caption("Uses the model as it is now" + (" (still training)." if not run.ended else ", after training."))
-    if data.task == "text":
+    if not job.ready:
+        st.info(job.unavailable, icon=":material/info:")
+    elif data.task == "text":
         own_prompt(run, data, job)
     else:
         own_sequence(run, data, job)
