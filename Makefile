@@ -11,6 +11,10 @@ $(BIN)/.installed: requirements.txt requirements-test.txt
 	$(BIN)/pip install --quiet -r requirements.txt -r requirements-test.txt
 	touch $@
 
+$(BIN)/.cluster: $(BIN)/.installed requirements-cluster.txt
+	$(BIN)/pip install --quiet -r requirements-cluster.txt
+	touch $@
+
 run: $(BIN)/.installed  ## start the app on http://localhost:8501
 	$(BIN)/streamlit run streamlit_app.py
 
@@ -23,7 +27,7 @@ format: $(BIN)/.installed  ## rewrite the code in the project's format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(BIN)/.installed  ## unit, app and browser tests
+test: $(BIN)/.installed $(BIN)/.cluster  ## unit, app and browser tests (the Ray cluster test needs Ray)
 	$(BIN)/python -m pytest
 
 test-fast: $(BIN)/.installed  ## unit and app tests only (no browser)

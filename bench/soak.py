@@ -1,11 +1,13 @@
 """Soak: 50 trainings in a row in one browser session, then 50 across sessions, on one server.
 
     python -m bench.soak [--runs 50] [--sessions 10] [--path "/MLP?epochs=5"]
+    python -m bench.soak --across-only --runs 200 --sessions 10 --path "/MLP?epochs=3"
 
 Starts a fresh server, opens the lab in Chromium and clicks Train `--runs` times
 in one session, waiting for each "Run N · Completed"; then opens `--sessions`
 new sessions one after another (each closed when done) that share another
-`--runs` trainings. It prints the server's resident memory every 10 trainings,
+`--runs` trainings. With `--across-only` it skips the one-session part. The memory is the server's and
+its training workers' together. It prints it every 10 trainings,
 the growth per training, how many runs completed, and any exception a page showed.
 The first session stays open throughout and still shows its last run at the end.
 """
@@ -43,6 +45,7 @@ def main():
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--path", default="/MLP?epochs=5")
+    parser.add_argument("--across-only", action="store_true", help="only the trainings across sessions")
     args = parser.parse_args()
     server = Server(tempfile.mkdtemp(prefix="soak_")).start()
     url = server.base_url + args.path
@@ -55,7 +58,7 @@ def main():
             start_rss = rss_mb(pid)
             print(f"one session open: server RSS {start_rss:.0f} MB", flush=True)
             began = time.monotonic()
-            for number in range(1, args.runs + 1):
+            for number in range(1, 0 if args.across_only else args.runs + 1):
                 exceptions += train(first, number)
                 completed += 1
                 if number % 10 == 0:
@@ -66,7 +69,7 @@ def main():
                     )
             one_rss = rss_mb(pid)
             per_session = -(-args.runs // args.sessions)
-            done = 0
+            done, samples = 0, {}
             for _ in range(args.sessions):
                 page = open_session(browser, url)
                 for number in range(1, min(per_session, args.runs - done) + 1):
@@ -74,11 +77,19 @@ def main():
                     completed += 1
                     done += 1
                     if done % 10 == 0:
-                        print(f"  across sessions, {done} trainings: RSS {rss_mb(pid):.0f} MB", flush=True)
+                        samples[done] = rss_mb(pid)
+                        print(f"  across sessions, {done} trainings: RSS {samples[done]:.0f} MB", flush=True)
                 page.context.close()
             end_rss = rss_mb(pid)
             kept = first.locator(PROGRESS).first.inner_text()
-            print(f"trainings completed: {completed} of {2 * args.runs}; pages with an exception: {exceptions}")
+            planned = args.runs * (1 if args.across_only else 2)
+            print(f"trainings completed: {completed} of {planned}; pages with an exception: {exceptions}")
+            if 20 in samples and done in samples:
+                print(
+                    f"across sessions: RSS {samples[20]:.0f} MB at training 20, {samples[done]:.0f} MB at training "
+                    f"{done}: {samples[done] - samples[20]:+.0f} MB (median of the samples after 20: "
+                    f"{sorted(v for k, v in samples.items() if k >= 20)[len([k for k in samples if k >= 20]) // 2]:.0f} MB)"
+                )
             print(
                 f"RSS: {start_rss:.0f} MB at start, {one_rss:.0f} MB after {args.runs} in one session "
                 f"({(one_rss - start_rss) / args.runs:.1f} MB per training), {end_rss:.0f} MB after "

@@ -12,7 +12,6 @@ Every backend hands a job a *worker*, the page's handle on one `lab.runner.Worke
 this process' threads (`LAB_BACKEND=thread`), or Ray when `LAB_RAY_ADDRESS` is set.
 """
 
-import functools
 import os
 import threading
 
@@ -80,13 +79,30 @@ class ThreadBackend:
 THREADS = ThreadBackend()
 
 
-@functools.cache
+_APP: list = []  # the app's backend, made once per server process
+_APP_LOCK = threading.Lock()
+
+
 def app_backend():
     """The app's backend, made once per server process (see the module's docstring).
 
-    A Ray cluster that cannot be reached falls back to local worker processes; the
-    backend's `notice` says so on every lab page.
+    A Ray cluster that cannot be reached at start, or that can no longer start
+    trainers, is replaced by local worker processes; the backend's `notice` says so
+    on every lab page.
     """
+    with _APP_LOCK:
+        if not _APP:
+            _APP.append(_make_backend())
+        elif getattr(_APP[0], "broken", False):
+            address = _APP[0].address
+            _APP[0] = _process_backend(
+                notice=f"The Ray cluster at {address} stopped answering. "
+                "Trainings run in this server's own worker processes until it restarts."
+            )
+        return _APP[0]
+
+
+def _make_backend():
     address = os.environ.get("LAB_RAY_ADDRESS", "").strip()
     kind = os.environ.get("LAB_BACKEND", "process").strip() or "process"
     if address:

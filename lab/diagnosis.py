@@ -327,4 +327,6 @@ def _summary(findings, x, epochs_planned):
 
 def diagnose_run(run, finished=False):
     """Diagnoses a run's loss curve, partial (live) or finished."""
-    return diagnose_history(list(run.history), list(run.batch_loss), epochs_planned=None if finished else run.epochs_planned)
+    return diagnose_history(
+        list(run.history), list(run.batch_loss), epochs_planned=None if finished else run.epochs_planned
+    )

@@ -359,17 +359,22 @@ class WorkerCore:
             runner.stop()
 
 
-def configure_threads(workers):
-    """Limits TensorFlow's threads so that `workers` worker processes share the cores instead of fighting.
+def configure_threads(threads):
+    """Limits TensorFlow to `threads` threads, so that workers share the cores instead of fighting over them.
 
     Must run before TensorFlow executes its first operation.
     """
     import tensorflow as tf
 
-    threads = max(1, (os.cpu_count() or 1) // max(1, workers))
+    threads = max(1, int(threads))
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(threads)
     return threads
+
+
+def share_of_cores(workers):
+    """Each of `workers` workers' share of this machine's cores (at least one)."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
 def warm_up():

@@ -120,9 +120,12 @@ class Server:
 
 
 def rss_mb(pid):
-    """Resident memory of a process and its children, in MB (from /proc)."""
+    """Resident memory of a process and its children (the training workers), in MB (from /proc)."""
     total = 0
     for p in [pid, *map(int, subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split())]:
-        with open(f"/proc/{p}/status") as f:
-            total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+        except (OSError, StopIteration):
+            pass  # a child that just ended (a worker being replaced)
     return total / 1024

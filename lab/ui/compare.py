@@ -38,7 +38,10 @@ def compare_controls(lab_name, state_key, label, config, variants_of, settings_o
             for _, earlier in entries:
                 earlier.close()  # their workers are free for others
             st.session_state[state_key] = [
-                (name, TrainingJob(lab, config, data, number=i, watcher=watcher, backend=backend, session=session).start())
+                (
+                    name,
+                    TrainingJob(lab, config, data, number=i, watcher=watcher, backend=backend, session=session).start(),
+                )
                 for i, (name, config) in enumerate(variants, start=1)
             ]
             busy = True
@@ -64,7 +67,9 @@ def _compare_live(state_key, live):
         run = job.run
         if run.status == "queued":
             place = job.queue_position()
-            st.progress(0.0, text=f"{name} · waiting for a free training slot" + (f" (number {place})" if place else ""))
+            st.progress(
+                0.0, text=f"{name} · waiting for a free training slot" + (f" (number {place})" if place else "")
+            )
         else:
             st.progress(
                 run.progress,
