@@ -12,8 +12,10 @@ as failed with a sentence; once no trainer can be started, `broken` is set and t
 app falls back too.
 """
 
+import logging
 import os
 import threading
+from typing import Any
 
 from lab.job_queue import env_int
 from lab.worker_pool import PooledWorker, WorkerPool
@@ -45,7 +47,6 @@ class Trainer:
         runner.warm_up()
         self._cond = threading.Condition()
         self._events: list = []
-        self._jobs = 0
         self.core = runner.WorkerCore(self._emit)
 
     def _emit(self, job_id, event):
@@ -71,10 +72,9 @@ class Trainer:
         from lab.server import rss_mb
 
         self.core.start(job_id, lab_name, config, data, number).train()
-        self._jobs += 1
         gc.collect()
         with self._cond:
-            self._events.append(("idle", job_id, {"rss_mb": rss_mb(os.getpid()), "jobs": self._jobs}))
+            self._events.append(("idle", job_id, {"rss_mb": rss_mb(os.getpid())}))
             self._cond.notify_all()
 
     def command(self, job_id, name, args, kwargs):
@@ -107,7 +107,7 @@ class RayWorker(PooledWorker):
 
     def __init__(self, pool):
         super().__init__(pool, LOST)
-        self._actor = None
+        self._actor: Any = None
         self._poll_lock = threading.Lock()
         threading.Thread(target=self._serve, name="lab-ray-poller", daemon=True).start()
 
@@ -240,7 +240,7 @@ def _connect(address):
                     address=address,
                     namespace="deep-learning-lab",
                     runtime_env={"py_modules": [lab, models], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"}},
-                    logging_level="ERROR",
+                    logging_level=logging.ERROR,
                     log_to_driver=False,
                 )
             outcome.append(None)
@@ -252,7 +252,7 @@ def _connect(address):
     thread.join(CONNECT_TIMEOUT_S)
     if not outcome:
         raise RayUnavailable(f"The Ray cluster at {address} did not answer within {CONNECT_TIMEOUT_S:.0f} s")
-    if outcome[0] is not None:
-        err = outcome[0]
-        raise RayUnavailable(f"The Ray cluster at {address} cannot be reached ({type(err).__name__}: {err})")
+    failure = outcome[0]
+    if failure is not None:
+        raise RayUnavailable(f"The Ray cluster at {address} cannot be reached ({type(failure).__name__}: {failure})")
     return ray.remote(Trainer)

@@ -22,97 +22,12 @@ import keras
 
 from lab.callbacks import diagnose_run, live_callbacks
 from lab.config import live_fields
+from lab.events import Publish, RunPublisher
 from lab.job_queue import env_int
 from lab.registry import Setup, get_lab
 from lab.runs import Run
 
 STEPPABLE = ("completed", "stopped")  # a run in these states can be stepped by hand
-PUBLISH_INTERVAL_S = 0.1  # batch losses reach the page at most ten times a second
-LISTS = ("history", "batch_loss", "batch_position", "lr_changes")  # events carry only their new items
-VALUES = (
-    "epochs_planned",
-    "position",
-    "snapshot",
-    "first_snapshot",
-    "initial_loss",
-    "metrics",
-    "diagnosis",
-    "message",
-    "invalid",
-    "warnings",
-    "params",
-    "summary",
-    "model_bytes",
-    "train_started_at",
-    "ended_at",
-)
-
-
-class RunPublisher:
-    """Turns what changed in a `Run` since the last call into one event.
-
-    An event is a dict: the new items of each list (`history`, `batch_loss`, ...),
-    the values that changed, `ready` (the model can answer), `divergence`, and
-    `status` whenever it changed. The status is always applied last, so a page
-    that sees a run ended sees everything it ended with.
-
-    Args:
-        run: the runner's `Run`.
-        emit: `event -> None`, called from the training thread.
-    """
-
-    def __init__(self, run, emit):
-        self.run, self.emit = run, emit
-        self._sent_lengths = dict.fromkeys(LISTS, 0)
-        self._sent_values: dict = {}
-        self._lock = threading.Lock()
-        self._last = 0.0
-
-    def publish(self, force=True, **extra):
-        """Emits what changed (nothing when nothing did); unforced calls at most every `PUBLISH_INTERVAL_S`."""
-        now = time.monotonic()
-        if not force and now - self._last < PUBLISH_INTERVAL_S and self._last:
-            return
-        with self._lock:
-            self._last = now
-            event = dict(extra)
-            for name in LISTS:
-                items = getattr(self.run, name)
-                start, end = self._sent_lengths[name], len(items)
-                if end > start:
-                    event[name] = list(items[start:end])
-                    self._sent_lengths[name] = end
-            for name in (*VALUES, "status"):
-                value = getattr(self.run, name)
-                if name not in self._sent_values or not _same(self._sent_values[name], value):
-                    event[name] = value
-                    self._sent_values[name] = value
-            if event:
-                self.emit(event)
-
-
-def _same(a, b):
-    """Sent values are compared by identity for containers (replaced whole, never mutated) and by value otherwise."""
-    if isinstance(a, (dict, list, bytes)) or isinstance(b, (dict, list, bytes)):
-        return a is b
-    return a == b or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
-
-
-class Publish(keras.callbacks.Callback):
-    """Publishes the run's changes after each batch (throttled) and each epoch; runs after the live callbacks."""
-
-    def __init__(self, publisher):
-        super().__init__()
-        self.publisher = publisher
-
-    def on_train_begin(self, logs=None):
-        self.publisher.publish()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.publisher.publish(force=len(self.publisher.run.batch_loss) == 1)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.publisher.publish()
 
 
 class Runner:

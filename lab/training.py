@@ -22,6 +22,7 @@ import uuid
 
 from lab.config import live_fields
 from lab.diagnosis import diagnose_run
+from lab.events import apply_event
 from lab.job_queue import QUEUE, JobQueue, env_int
 from lab.runs import Run
 
@@ -213,28 +214,20 @@ class TrainingJob:
     # ---- What the worker sends --------------------------------------------------------------
 
     def apply(self, event):
-        """Applies one event of the worker (`lab.runner.RunPublisher`) to the run; the status last."""
+        """Applies one event of the worker (`lab.events`) to the run; the status last."""
         run = self.run
-        for name in ("history", "batch_loss", "batch_position", "lr_changes"):
-            if name in event:
-                getattr(run, name).extend(event[name])
-        for name, value in event.items():
-            if name in ("history", "batch_loss", "batch_position", "lr_changes", "status"):
-                continue
-            if name == "ready":
-                self._ready = bool(value)
-            elif name == "divergence":
-                self.divergence = value
-            elif hasattr(run, name):
-                setattr(run, name, value)
-        if "status" in event:
-            if event["status"] in ("queued", "running") and run.ended:
-                return  # the page already ended it (a lost worker)
-            if event["status"] != "running" and self.abandoned and not run.message:
-                run.message = self.abandoned
-            run.status = event["status"]
-            if run.ended:
-                self._ended.set()
+        extras, status = apply_event(run, event)
+        if "ready" in extras:
+            self._ready = bool(extras["ready"])
+        if "divergence" in extras:
+            self.divergence = extras["divergence"]
+        if status is None or (status in ("queued", "running") and run.ended):
+            return  # no news, or the page already ended it (a lost worker)
+        if status != "running" and self.abandoned and not run.message:
+            run.message = self.abandoned
+        run.status = status
+        if run.ended:
+            self._ended.set()
 
     def lost(self, why):
         """The worker died or stopped answering: the run, if still going, ends as failed with `why`."""

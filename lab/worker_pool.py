@@ -14,6 +14,7 @@ Subclasses say how to reach a worker: `_post(message)` (no answer), `_call(...)`
 import itertools
 import threading
 import time
+from typing import Any
 
 from lab.job_queue import env_int
 
@@ -34,10 +35,10 @@ class PooledWorker:
         self.info: dict = {}
         self.ready = threading.Event()
         self.alive = True
-        self.job = None
+        self.job: Any = None  # the page's `TrainingJob`
         self.training = False
-        self.jobs_done = 0
-        self.rss_mb = 0.0
+        self.jobs_done = 0  # jobs it took
+        self.rss_mb = 0.0  # as it reported after its last job
         self.idle_since = time.monotonic()
         self._request_ids = itertools.count(1)
 
@@ -54,7 +55,7 @@ class PooledWorker:
             job.apply(event)
 
     def _on_idle(self, info):
-        self.rss_mb, self.jobs_done = info["rss_mb"], info["jobs"]
+        self.rss_mb = info["rss_mb"]
 
     def _died(self):
         if not self.alive and self.job is None:
@@ -100,6 +101,7 @@ class PooledWorker:
     def take(self, job):
         """Gives this idle worker to `job`, unloading the finished job it kept."""
         kept, self.job, self.training = self.job, job, True
+        self.jobs_done += 1
         if kept is not None:
             kept.unload()
             self._post(("drop", kept.id))
@@ -137,7 +139,7 @@ class WorkerPool:
         self.notice = ""
         self.replaced = 0
         self._cond = threading.Condition()
-        self.workers = [self.make_worker() for _ in range(self.size)]
+        self.workers: list[Any] = [self.make_worker() for _ in range(self.size)]
 
     def make_worker(self) -> PooledWorker:
         raise NotImplementedError

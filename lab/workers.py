@@ -23,6 +23,7 @@ import threading
 import time
 import traceback
 from multiprocessing.connection import Client, Listener
+from typing import Any
 
 from lab.backends import CRASHED
 from lab.worker_pool import PooledWorker, WorkerPool
@@ -47,14 +48,11 @@ def worker_main(conn, workers):
             conn.send(message)
 
     core = runner.WorkerCore(lambda job_id, event: send(("event", job_id, event)))
-    jobs_done = 0
 
     def train(job_id, trainer):
-        nonlocal jobs_done
         trainer.train()
-        jobs_done += 1
         gc.collect()  # off the next job's path (its `clear_session` skips it)
-        send(("idle", job_id, {"rss_mb": rss_mb(os.getpid()), "jobs": jobs_done}))
+        send(("idle", job_id, {"rss_mb": rss_mb(os.getpid())}))
 
     def answer(job_id, request_id, name, args, kwargs):
         try:
@@ -105,7 +103,7 @@ class WorkerProcess(PooledWorker):
         }
         command = [sys.executable, "-m", "lab.workers", address, str(workers)]
         self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
-        self.conn = None
+        self.conn: Any = None
         self._lock = threading.Lock()
         self._replies: dict = {}
         threading.Thread(target=self._read, name="lab-worker-reader", daemon=True).start()
@@ -167,7 +165,7 @@ class WorkerProcess(PooledWorker):
                 pass  # a dead worker: its reader reports it
 
     def _call(self, name, job_id, request_id, args, kwargs, timeout):
-        done, answer = threading.Event(), []
+        done, answer = threading.Event(), list[tuple]()
         self._replies[request_id] = (done, answer)
         try:
             self._post((name, job_id, request_id, args, kwargs))

