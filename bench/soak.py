@@ -91,8 +91,8 @@ def main():
                     f"{sorted(v for k, v in samples.items() if k >= 20)[len([k for k in samples if k >= 20]) // 2]:.0f} MB)"
                 )
             print(
-                f"RSS: {start_rss:.0f} MB at start, {one_rss:.0f} MB after {args.runs} in one session "
-                f"({(one_rss - start_rss) / args.runs:.1f} MB per training), {end_rss:.0f} MB after "
+                f"RSS: {start_rss:.0f} MB at start, {one_rss:.0f} MB after {0 if args.across_only else args.runs} in one session "
+                f"({(one_rss - start_rss) / max(1, 0 if args.across_only else args.runs):.1f} MB per training), {end_rss:.0f} MB after "
                 f"{args.runs} more across {args.sessions} sessions ({(end_rss - one_rss) / args.runs:.1f} MB per training)"
             )
             print(f"the first session, still open, shows: {kept!r}")

@@ -31,6 +31,7 @@ VALUES = (
     "model_bytes",
     "train_started_at",
     "ended_at",
+    "timings",
 )
 
 

@@ -160,9 +160,11 @@ class Runner:
         return setup
 
     def _train(self):
+        started = time.perf_counter()
         setup = self._build()
         self._setup = setup
         self.publisher.publish(ready=True)
+        fit_started = time.perf_counter()
         setup.model.fit(
             setup.x,
             setup.y,
@@ -173,7 +175,13 @@ class Runner:
             verbose=0,
             callbacks=self._callbacks(setup),
         )
+        finish_started = time.perf_counter()
         self._finish()
+        self.run.timings = {
+            "build_s": round(fit_started - started, 4),
+            "fit_s": round(finish_started - fit_started, 4),
+            "finish_s": round(time.perf_counter() - finish_started, 4),
+        }
         if self.divergence:
             return "diverged"
         return "stopped" if self.stop_requested else "completed"

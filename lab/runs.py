@@ -75,6 +75,9 @@ class Run:
         warnings: advice about the configuration (loss / last-layer mismatch...).
         params: the model's parameter count.
         model_bytes: the trained model as a `.keras` file.
+        timings: where the worker's time went: `build_s` (the model), `fit_s`
+            (the training, live callbacks included) and `finish_s` (final metrics,
+            diagnosis and model file).
     """
 
     lab: str
@@ -98,6 +101,7 @@ class Run:
     params: int = 0
     summary: str = ""
     model_bytes: bytes = b""
+    timings: dict = dataclasses.field(default_factory=dict)
     position: float = 0.0
     started_at: float = dataclasses.field(default_factory=time.time)
     train_started_at: float | None = None

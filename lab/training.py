@@ -258,8 +258,11 @@ class TrainingJob:
             while not self._ended.wait(WATCH_INTERVAL_S / 2):
                 self.check_watched()
         except Exception as err:  # a failure must end the run, never the app (lease: no worker ready)
-            self.run.explained = True
-            self._end("failed", str(err) or type(err).__name__)
+            if self.stop_requested and self.worker is None:
+                self._end("stopped", self.abandoned)  # stopped while it waited for a worker
+            else:
+                self.run.explained = True
+                self._end("failed", str(err) or type(err).__name__)
         finally:
             self.queue.release(self)
             worker = self.worker

@@ -33,6 +33,7 @@ class PooledWorker:
         self.pool = pool
         self.lost_words = lost_words
         self.info: dict = {}
+        self.born = time.monotonic()
         self.ready = threading.Event()
         self.alive = True
         self.job: Any = None  # the page's `TrainingJob`
@@ -47,6 +48,10 @@ class PooledWorker:
     def _on_hello(self, info):
         self.info = info
         self.ready.set()
+        print(
+            f"lab: {self.pool.name} worker {info.get('pid', '?')} ready in {time.monotonic() - self.born:.1f} s",
+            flush=True,
+        )
         self.pool.changed()
 
     def _on_event(self, job_id, event):

@@ -1,0 +1,141 @@
+"""Engine overhead through a worker: a training sent to a worker process vs a bare `fit` in one.
+
+    python -m bench.worker_overhead [--repeats 5] [--only moons|digits]
+
+The app trains in worker processes (`lab.workers`): the page sends the job over a
+socket, the worker fits it through the live callbacks and streams every change
+back as events. This prices that whole path against the same model trained with
+a bare `model.fit(...)` in an equally warm worker process with the same
+TensorFlow threads (one pool worker, so each has the machine's cores):
+
+- engine: `TrainingJob(..., backend=ProcessPool(1))`; the fit seconds come from the
+  worker (`run.timings["fit_s"]`: callbacks, snapshots, diagnoses and events included,
+  model build and final save excluded), and the job's wall time from the page.
+- plain: `lab.build` then `setup.model.fit(...)` in a `ProcessPoolExecutor` worker,
+  spawned and warmed the same way.
+
+Pairs are interleaved engine / plain after one warm-up of each; the ratio is the
+median of the per-pair ratios (goal <= 1.05). The configs are those of
+`bench.engine_overhead`.
+"""
+
+import argparse
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+from bench.engine_overhead import CONFIGS, GOAL
+
+
+def _plain_worker_init():
+    from lab import runner
+
+    runner.configure_threads(runner.share_of_cores(1))
+    runner.warm_up()
+
+
+def plain_fit_seconds(overrides):
+    """In the plain worker: builds the lab's model after seeding and times a bare `fit`."""
+    import keras
+
+    from lab.registry import get_lab
+
+    lab = get_lab("mlp")
+    config = lab.config_cls(**overrides)
+    data = lab.load_data(config)
+    keras.backend.clear_session(free_memory=False)
+    keras.utils.set_random_seed(config.seed)
+    setup = lab.build(config, data)
+    start = time.perf_counter()
+    setup.model.fit(
+        setup.x,
+        setup.y,
+        validation_data=setup.validation_data,
+        batch_size=setup.batch_size,
+        epochs=config.epochs,
+        shuffle=True,
+        verbose=0,
+    )
+    return time.perf_counter() - start
+
+
+def engine_once(pool, lab, config, data):
+    """Through the worker pool; returns `(fit seconds in the worker, job seconds from start to end on the page)`."""
+    from lab.job_queue import JobQueue
+    from lab.training import TrainingJob
+
+    start = time.perf_counter()
+    job = TrainingJob(lab, config, data, number=1, queue=JobQueue(1), backend=pool).start()
+    run = job.wait()
+    wall = time.perf_counter() - start
+    job.close()
+    if run.status != "completed":
+        raise RuntimeError(f"engine run ended {run.status}: {run.message}")
+    return run.timings["fit_s"], wall
+
+
+def measure(name, overrides, repeats, pool, plain):
+    from lab.registry import get_lab
+
+    lab = get_lab("mlp")
+    config = lab.config_cls(**overrides)
+    data = lab.load_data(config)
+    engine_once(pool, lab, config, data)  # warm-up of each
+    plain.submit(plain_fit_seconds, overrides).result()
+    engine, walls, bare = [], [], []
+    for _ in range(repeats):
+        fit_s, wall_s = engine_once(pool, lab, config, data)
+        engine.append(fit_s)
+        walls.append(wall_s)
+        bare.append(plain.submit(plain_fit_seconds, overrides).result())
+    ratios = [e / p for e, p in zip(engine, bare)]
+    return {
+        "config": name,
+        "engine_s": statistics.median(engine),
+        "plain_s": statistics.median(bare),
+        "ratio": statistics.median(ratios),
+        "ratio_min": min(ratios),
+        "ratio_max": max(ratios),
+        "wall_s": statistics.median(walls),
+    }
+
+
+def main(argv=None):
+    from lab.workers import ProcessPool
+
+    parser = argparse.ArgumentParser(prog="python -m bench.worker_overhead", description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", choices=list(CONFIGS))
+    args = parser.parse_args(argv)
+    pool = ProcessPool(1)
+    plain = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_plain_worker_init)
+    try:
+        for worker in pool.workers:
+            worker.ready.wait(180)
+        print(f"fit seconds inside the worker, median of {args.repeats} interleaved pairs after one warm-up each")
+        header = f"{'config':38s} {'engine s':>9s} {'plain s':>8s} {'ratio':>6s} {'(min-max)':>12s} {'job s':>7s}"
+        print(header)
+        print("-" * len(header))
+        results = []
+        for key, (name, overrides) in CONFIGS.items():
+            if args.only and key != args.only:
+                continue
+            r = measure(name, overrides, args.repeats, pool, plain)
+            results.append(r)
+            print(
+                f"{r['config']:38s} {r['engine_s']:9.2f} {r['plain_s']:8.2f} {r['ratio']:6.3f} "
+                f"{r['ratio_min']:5.2f}-{r['ratio_max']:<5.2f} {r['wall_s']:7.2f}",
+                flush=True,
+            )
+        worst = max(r["ratio"] for r in results)
+        print(f"goal: ratio <= {GOAL}; worst ratio {worst:.3f} ({'met' if worst <= GOAL else 'not met'})")
+        print("job s: from TrainingJob.start() to its end on the page (queue, build, fit, final save, events).")
+    finally:
+        pool.close()
+        plain.shutdown()
+    return results
+
+
+if __name__ == "__main__":
+    main()
