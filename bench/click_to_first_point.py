@@ -195,10 +195,10 @@ def in_app(browser, repeats, runs, variant):
         out.update(headless=[], alone=[], two=[], server_cpu=[], browser_cpu=[])
         for _ in range(runs):
             out["headless"].append(headless_run())
-            server, browser_ = cpu_seconds(proc.pid), cpu_seconds(os.getpid())
+            server_before, browser_before = cpu_seconds(proc.pid), cpu_seconds(os.getpid())
             out["alone"] += full_run([page])
-            out["server_cpu"].append(cpu_seconds(proc.pid) - server)
-            out["browser_cpu"].append(cpu_seconds(os.getpid()) - browser_ - out["server_cpu"][-1])
+            out["server_cpu"].append(cpu_seconds(proc.pid) - server_before)
+            out["browser_cpu"].append(cpu_seconds(os.getpid()) - browser_before - out["server_cpu"][-1])
             out["two"] += full_run([page, other])
             print(
                 f"  default run: headless {out['headless'][-1]:.2f} s, one session {out['alone'][-1]:.1f} s, "

@@ -81,7 +81,7 @@ def main():
                         print(f"  across sessions, {done} trainings: RSS {samples[done]:.0f} MB", flush=True)
                 page.context.close()
             end_rss = rss_mb(pid)
-            kept = first.locator(PROGRESS).first.inner_text()
+            kept = "(nothing: --across-only)" if args.across_only else first.locator(PROGRESS).first.inner_text()
             planned = args.runs * (1 if args.across_only else 2)
             print(f"trainings completed: {completed} of {planned}; pages with an exception: {exceptions}")
             if 20 in samples and done in samples:

@@ -11,9 +11,11 @@ Subclasses say how to reach a worker: `_post(message)` (no answer), `_call(...)`
 (an answer) and `_exit()`, and feed `_on_event`, `_on_idle`, `_on_hello` and `_died`.
 """
 
+import atexit
 import itertools
 import threading
 import time
+import weakref
 from typing import Any
 
 from lab.job_queue import env_int
@@ -143,8 +145,10 @@ class WorkerPool:
         self.max_mb = env_int("LAB_WORKER_MAX_MB", 1500)
         self.notice = ""
         self.replaced = 0
+        self.closed = False
         self._cond = threading.Condition()
         self.workers: list[Any] = [self.make_worker() for _ in range(self.size)]
+        _POOLS.add(self)
 
     def make_worker(self) -> PooledWorker:
         raise NotImplementedError
@@ -156,7 +160,7 @@ class WorkerPool:
     def died(self, worker):
         """A worker is gone: a new one takes its place (unless the pool retired or replaced it already)."""
         with self._cond:
-            if worker in self.workers:
+            if worker in self.workers and not self.closed:
                 self.workers[self.workers.index(worker)] = self.make_worker()
                 self.replaced += 1
                 print(
@@ -195,6 +199,17 @@ class WorkerPool:
 
     def close(self):
         with self._cond:
+            self.closed = True
             workers, self.workers = self.workers, []
         for worker in workers:
             worker.retire()
+
+
+_POOLS: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _close_pools():
+    """Ends every pool's workers when the server exits (they also end on their own once its socket closes)."""
+    for pool in list(_POOLS):
+        pool.close()

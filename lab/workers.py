@@ -15,6 +15,7 @@ ends its run as failed with a sentence, and a new one takes its place.
 import gc
 import os
 import pathlib
+import queue
 import secrets
 import subprocess
 import sys
@@ -41,11 +42,18 @@ def worker_main(conn, workers):
 
     threads = runner.configure_threads(runner.share_of_cores(workers))
     runner.warm_up()
-    lock = threading.Lock()
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
+    send = outbox.put  # training never waits for the page to read: one thread writes, in order
 
-    def send(message):
-        with lock:
-            conn.send(message)
+    def write():
+        while True:
+            message = outbox.get()
+            try:
+                conn.send(message)
+            except (OSError, ValueError):
+                return  # the page's process is gone
+
+    threading.Thread(target=write, name="lab-worker-writer", daemon=True).start()
 
     core = runner.WorkerCore(lambda job_id, event: send(("event", job_id, event)))
 
@@ -102,7 +110,9 @@ class WorkerProcess(PooledWorker):
             "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path[1:]]),
         }
         command = [sys.executable, "-m", "lab.workers", address, str(workers)]
-        self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
+        # Its own session: a signal to the server's process group does not reach it (the pool ends it,
+        # or it ends when its socket closes), so a dying server never looks like a dying worker.
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True)
         self.conn: Any = None
         self._lock = threading.Lock()
         self._replies: dict = {}

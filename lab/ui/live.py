@@ -24,7 +24,7 @@ from lab.ui.session import hosted, lab_session, session_key, session_watcher
 from lab.ui.widgets import classroom, config_widgets, sync_query_params
 
 LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second
-FIRST_POINT_WAIT_S = 0.6  # right after Train, wait this long for the untrained model's loss
+FIRST_POINT_WAIT_S = 1.0  # right after Train, wait this long for the untrained model's loss
 VIEWS_REDRAW_S = 2.0  # the lab's own views (heavier charts; snapshots come about once a second)
 
 
@@ -169,7 +169,8 @@ def _loss_panel_live(lab, runs, jobs):
         return
     run = job.run
     deadline = time.monotonic() + FIRST_POINT_WAIT_S
-    while run.status == "running" and not _has_points(run) and time.monotonic() < deadline:
+    starting = run.status == "running" or (run.status == "queued" and not job.queue_position())  # sent to a worker
+    while starting and not _has_points(run) and not run.ended and time.monotonic() < deadline:
         time.sleep(0.02)  # the first point is a few hundred ms away: draw it now, not a redraw later
     _progress(job)
     if _has_points(run):
