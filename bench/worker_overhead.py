@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
-from bench.engine_overhead import CONFIGS, GOAL
+from bench.engine_overhead import CONFIGS, GOAL, bare_fit_seconds
 
 
 def _plain_worker_init():
@@ -36,28 +36,15 @@ def _plain_worker_init():
 
 
 def plain_fit_seconds(overrides):
-    """In the plain worker: builds the lab's model after seeding and times a bare `fit`."""
+    """In the plain worker: a bare `fit` of the lab's model, from a fresh Keras state (as a worker's job)."""
     import keras
 
     from lab.registry import get_lab
 
     lab = get_lab("mlp")
     config = lab.config_cls(**overrides)
-    data = lab.load_data(config)
     keras.backend.clear_session(free_memory=False)
-    keras.utils.set_random_seed(config.seed)
-    setup = lab.build(config, data)
-    start = time.perf_counter()
-    setup.model.fit(
-        setup.x,
-        setup.y,
-        validation_data=setup.validation_data,
-        batch_size=setup.batch_size,
-        epochs=config.epochs,
-        shuffle=True,
-        verbose=0,
-    )
-    return time.perf_counter() - start
+    return bare_fit_seconds(lab, config, lab.load_data(config))
 
 
 def engine_once(pool, lab, config, data):

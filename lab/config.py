@@ -109,6 +109,20 @@ def live_fields(config_cls):
     return tuple(name for name, spec in specs(config_cls).items() if spec.live)
 
 
+def live_value(settings, field, value):
+    """`value` as a live change of `field` (a learning rate), checked against the live `settings`.
+
+    Raises:
+        ValueError: `field` cannot change while training, or `value` is not a positive number.
+    """
+    if field not in settings:
+        raise ValueError(f"{field} cannot change while training; live settings: {', '.join(settings)}.")
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{field} must be a positive number, not {value}.")
+    return value
+
+
 def defaults(config_cls):
     """Returns `{name: default}` for a config class."""
     return {f.name: f.default for f in dataclasses.fields(config_cls)}

@@ -118,6 +118,11 @@ class LabSpec:
         """The final metrics of a run."""
         return self.module("setup").metrics(setup, run)
 
+    def check_step(self, action: str) -> None:
+        """Raises ValueError unless `action` is one of this lab's hand steps."""
+        if action not in self.steps:
+            raise ValueError(f"The {self.name} lab has no step {action!r}; steps: {', '.join(self.steps) or 'none'}.")
+
     def step(self, setup: Setup, action: str) -> dict:
         """One hand step of a finished run's model (an action named in `steps`)."""
         return self.module("stepping").step(setup, action)

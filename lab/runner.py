@@ -11,7 +11,6 @@ runners of one worker and is what each backend wraps:
 - `lab.ray_backend` runs it in a Ray actor.
 """
 
-import math
 import os
 import tempfile
 import threading
@@ -21,13 +20,11 @@ import traceback
 import keras
 
 from lab.callbacks import diagnose_run, live_callbacks
-from lab.config import live_fields
+from lab.config import live_fields, live_value
 from lab.events import Publish, RunPublisher
 from lab.job_queue import env_int
 from lab.registry import Setup, get_lab
-from lab.runs import Run
-
-STEPPABLE = ("completed", "stopped")  # a run in these states can be stepped by hand
+from lab.runs import STEPPABLE, Run
 
 
 class Runner:
@@ -65,11 +62,7 @@ class Runner:
         Raises:
             ValueError: `field` is not live, or `value` is not a finite number.
         """
-        if field not in self.settings:
-            raise ValueError(f"{field} cannot change while training; live settings: {', '.join(self.settings)}.")
-        value = float(value)
-        if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"{field} must be a positive number, not {value}.")
+        value = live_value(self.settings, field, value)
         with self._settings_lock:
             self._pending[field] = self.settings[field] = value
 
@@ -80,10 +73,7 @@ class Runner:
             ValueError: the lab has no such step.
             RuntimeError: the run has not ended, or ended without a model.
         """
-        if action not in self.lab.steps:
-            raise ValueError(
-                f"The {self.lab.name} lab has no step {action!r}; steps: {', '.join(self.lab.steps) or 'none'}."
-            )
+        self.lab.check_step(action)
         if not (self.run.ended and self._setup is not None and self.run.status in STEPPABLE):
             raise RuntimeError("Only a completed or stopped run can be stepped by hand.")
         with self._step_lock:

@@ -12,6 +12,7 @@ import pandas as pd
 from lab.config import BaseConfig
 
 ENDED = ("completed", "stopped", "diverged", "failed")
+STEPPABLE = ("completed", "stopped")  # a run that ended so can be stepped by hand
 
 STATUS_WORDS = {
     "queued": "Waiting for a free training slot",

@@ -15,21 +15,19 @@ process (the default here, for the CLI and tests), a pool of worker processes
 server's cap is reached, and stops itself once its page has been closed a while.
 """
 
-import math
 import threading
 import time
 import uuid
 
-from lab.config import live_fields
+from lab.config import live_fields, live_value
 from lab.diagnosis import diagnose_run
 from lab.events import apply_event
 from lab.job_queue import QUEUE, JobQueue, env_int
-from lab.runs import Run
+from lab.runs import STEPPABLE, Run
 
 __all__ = ["QUEUE", "JobQueue", "TrainingJob", "diagnose_run", "model_to_bytes", "training_device"]
 
 WATCH_INTERVAL_S = 1.0  # how often a job asks whether its page is still open
-STEPPABLE = ("completed", "stopped")  # a run in these states can be stepped by hand
 STEP_TIMEOUT_S = 300.0  # one hand step (an epoch of the GAN at most)
 ASK_TIMEOUT_S = 60.0
 UNLOADED = (
@@ -96,11 +94,7 @@ class TrainingJob:
         Raises:
             ValueError: `field` cannot change while training, or `value` is not a positive number.
         """
-        if field not in self.settings:
-            raise ValueError(f"{field} cannot change while training; live settings: {', '.join(self.settings)}.")
-        value = float(value)
-        if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"{field} must be a positive number, not {value}.")
+        value = live_value(self.settings, field, value)
         self.settings[field] = value
         with self._lock:
             if self.worker is None:
@@ -122,10 +116,7 @@ class TrainingJob:
             ValueError: the lab has no such step.
             RuntimeError: the run has not ended, or its model is gone.
         """
-        if action not in self.lab.steps:
-            raise ValueError(
-                f"The {self.lab.name} lab has no step {action!r}; steps: {', '.join(self.lab.steps) or 'none'}."
-            )
+        self.lab.check_step(action)
         if not self.steppable:
             raise RuntimeError("Only a completed or stopped run can be stepped by hand.")
         return self._request("step", (action,), {}, STEP_TIMEOUT_S)

@@ -202,10 +202,6 @@ class ProcessPool(WorkerPool):
         device = next((w.info["device"] for w in self.workers if w.info), f"CPU ({os.cpu_count()} cores)")
         return f"this server's {device}, in {self.size} worker processes"
 
-    def pids(self):
-        """The worker processes' ids (for memory accounting)."""
-        return [w.pid for w in self.workers if w.alive]
-
 
 if __name__ == "__main__":
     _address, _workers = sys.argv[1], int(sys.argv[2])
