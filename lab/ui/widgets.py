@@ -11,6 +11,23 @@ LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0,
 MAX_LAYERS_DEFAULT_WIDTH = 16
 
 
+def kept_text_input(label, key, default, **kwargs):
+    """A text box in a live fragment that keeps what the user typed.
+
+    A widget first drawn by a fragment rerun can lose its state in the browser
+    when the page is slow to load it, and then comes back empty. Its value is
+    kept here as well and passed back as its `value`, so it comes back as the
+    user left it (`default` before they typed anything).
+
+    Returns:
+        The box's text.
+    """
+    kept = f"_kept_{key}"
+    text = st.text_input(label, value=st.session_state.get(kept, default), key=key, **kwargs)
+    st.session_state[kept] = text
+    return text
+
+
 def _saved_key(prefix):
     return f"_{prefix}_saved"
 

@@ -11,7 +11,7 @@ from lab import charts
 from lab.labs.attention.data import encode_text, example_tokens, parse_tokens, task_targets
 from lab.labs.attention.setup import SAMPLE_PROMPT
 from lab.ui.layout import show_chart
-from lab.ui.widgets import preset_button
+from lab.ui.widgets import kept_text_input, preset_button
 
 INTRO = (
     "A transformer lets every position look at every other one. Each position asks a **query**, every "
@@ -224,10 +224,10 @@ def attention_panel(run, data):
 def own_sequence(run, data, job):
     """A toy-task input typed by the user: its prediction and attention, or why it cannot be read."""
     config = run.config
-    st.session_state.setdefault("attention_input", example_tokens(config.seq_len, config.vocab_size))
-    text = st.text_input(
+    text = kept_text_input(
         f"Your sequence: {config.seq_len} whole numbers from 0 to {config.vocab_size - 1}",
-        key="attention_input",
+        "attention_input",
+        example_tokens(config.seq_len, config.vocab_size),
         help="Separate the numbers with spaces or commas.",
     )
     try:
@@ -248,9 +248,11 @@ def own_sequence(run, data, job):
 
 def own_prompt(run, data, job):
     """Text written after the user's prompt, with a temperature, and the prompt's attention."""
-    st.session_state.setdefault("attention_prompt", SAMPLE_PROMPT)
     a, b, c = st.columns([3, 2, 2])
-    prompt = a.text_input("Prompt", key="attention_prompt", help="The model continues it one character at a time.")
+    with a:
+        prompt = kept_text_input(
+            "Prompt", "attention_prompt", SAMPLE_PROMPT, help="The model continues it one character at a time."
+        )
     temperature = b.slider(
         "Temperature",
         0.0,
