@@ -180,8 +180,8 @@ def cmd_gallery(args):
             print(f"{entry.id:28s} not built yet (python -m lab gallery --rebuild --only {entry.id})")
             missing += 1
             continue
-        found = gallery.diagnosis(stored["run"])["labels"]
-        fixed = gallery.diagnosis(stored["fix"])["labels"]
+        found = gallery.diagnosis(entry.lab, stored["run"])["labels"]
+        fixed = gallery.diagnosis(entry.lab, stored["fix"])["labels"]
         mark = "ok " if entry.label in found else "MISSING"
         print(
             f"{entry.id:28s} {mark} wants {entry.label:18s} found {', '.join(found) or 'none':32s} "

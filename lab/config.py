@@ -30,6 +30,8 @@ class Spec:
         active_if: `(field, values)`: the widget only matters when `field` is in `values`.
         ui: False for settings that have no widget (the page sets them another way).
         live: the setting may change while the model trains (`job.set`); it applies at the next batch.
+        train_only: when non-zero, the setting handicaps only training (dropout, input noise), so a
+            validation loss below the training loss is expected.
     """
 
     kind: str
@@ -48,6 +50,7 @@ class Spec:
     active_if: tuple = ()
     ui: bool = True
     live: bool = False
+    train_only: bool = False
 
     def upper(self):
         """The effective maximum: `max`, lowered by the cap environment variable."""
@@ -92,6 +95,15 @@ def seed_param(seeds):
     return param(
         0, "int", f"Random seed for {seeds}: the same seed gives the same run.", group="Training", min=0, max=2**31 - 1
     )
+
+
+def train_only_settings(config):
+    """The settings of `config` that handicap only training, in words ("dropout 0.3"); empty when none is on."""
+    return [
+        f"{spec.label.lower()} {getattr(config, name):g}"
+        for name, spec in specs(type(config)).items()
+        if spec.train_only and getattr(config, name)
+    ]
 
 
 def specs(config_cls):

@@ -8,6 +8,7 @@ no Streamlit, no TensorFlow.
 import numpy as np
 import pandas as pd
 
+from lab.config import train_only_settings
 from lab.labs.gan.diagnosis import diagnose_gan, is_gan_history
 
 LABELS = ("healthy", "still_learning", "overfitting", "lr_too_high", "diverged", "lr_too_low", "val_below_train")
@@ -53,12 +54,28 @@ _TEXT = {  # label: (summary headline, short name, advice), most serious first
     "val_below_train": (
         "validation loss is below training loss",
         "validation below training",
-        "Expected with dropout or other regularisation: it acts only in training, handicapping that loss.",
+        None,  # the cause depends on the run's settings: see `_below_advice`
     ),
 }
+EPOCH_AVERAGE = (
+    "Keras reports the training loss as the average over the epoch, while the model was still improving, and "
+    "measures validation at the epoch's end; a validation split that happens to be easier also does it."
+)
 
 
-def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None):
+def _below_advice(handicaps):
+    """Why validation sits below training, for a run whose training-only settings are `handicaps` (None: unknown)."""
+    if handicaps:
+        return (
+            f"Expected: {' and '.join(handicaps)} act only while training, handicapping that loss; validation runs "
+            "the whole model on clean inputs."
+        )
+    if handicaps is None:
+        return f"Expected with dropout or input noise, which act only while training. Without them: {EPOCH_AVERAGE}"
+    return f"Nothing here acts only in training (no dropout, no input noise), so the usual cause is timing: {EPOCH_AVERAGE}"
+
+
+def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None, handicaps=None):
     """Names what a loss history shows.
 
     Args:
@@ -67,6 +84,8 @@ def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None):
             epochs (nan or None) are skipped.
         batch_loss: each batch's own loss, in order, or None.
         epochs_planned: total epochs the run will have, for a live, partial history.
+        handicaps: the run's settings that act only in training, in words (`config.train_only_settings`),
+            or None when unknown (a history from a file); they decide why validation below training happens.
 
     Returns:
         A dict: "labels" (from `LABELS`, most serious first), "findings" (per label a
@@ -84,7 +103,7 @@ def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None):
     elif few:
         findings = []
     else:
-        findings = _read_curve(x, v, b, remaining=max(0, (epochs_planned or 0) - len(x)))
+        findings = _read_curve(x, v, b, remaining=max(0, (epochs_planned or 0) - len(x)), handicaps=handicaps)
     return {
         "labels": [f["label"] for f in findings],
         "findings": findings,
@@ -93,7 +112,7 @@ def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None):
     }
 
 
-def diagnose_history(history, batch_loss=None, *, epochs_planned=None):
+def diagnose_history(history, batch_loss=None, *, epochs_planned=None, handicaps=None):
     """Names what a Keras-style history shows (see `diagnose`; a GAN's history goes to `diagnose_gan`).
 
     Args:
@@ -101,6 +120,7 @@ def diagnose_history(history, batch_loss=None, *, epochs_planned=None):
             other keys are ignored.
         batch_loss: each batch's own loss, or None.
         epochs_planned: total epochs the run will have, or None.
+        handicaps: see `diagnose`.
 
     Returns:
         The dict returned by `diagnose`.
@@ -118,6 +138,7 @@ def diagnose_history(history, batch_loss=None, *, epochs_planned=None):
         val if any("val_loss" in row for row in history) else None,
         batch_loss,
         epochs_planned=epochs_planned,
+        handicaps=handicaps,
     )
 
 
@@ -167,8 +188,8 @@ def _divergence(x, b):
     return None
 
 
-def _read_curve(x, v, b, remaining):
-    """All findings for a finite history of at least `MIN_EPOCHS` epochs."""
+def _read_curve(x, v, b, remaining, handicaps):
+    """All findings for a finite history of at least `MIN_EPOCHS` epochs (`handicaps`: see `diagnose`)."""
     (s, noise), tail = _smooth(x), _tail(x)
     high = [e for e in (_jumps(x, s), _batch_spikes(b)) if e]
     found = {
@@ -180,7 +201,7 @@ def _read_curve(x, v, b, remaining):
         found["still_learning"] = _still_falling(x, noise, tail, remaining)
     if not any(found.values()):
         found["healthy"] = _healthy(x, tail)
-    found["val_below_train"] = _val_below_train(x, v)
+    found["val_below_train"] = _val_below_train(x, v, handicaps)
     return [found[label] for label in _TEXT if found.get(label)]
 
 
@@ -285,7 +306,7 @@ def _healthy(x, tail):
     )
 
 
-def _val_below_train(x, v):
+def _val_below_train(x, v, handicaps):
     """A val_below_train finding when validation stays under training loss, or None."""
     if v is None:
         return None
@@ -302,6 +323,7 @@ def _val_below_train(x, v):
         f"validation loss was below training loss in "
         f"{below.sum()} of the last {known.sum()} epochs ({_pct(gap)} lower "
         "on average)",
+        _below_advice(handicaps),
     )
 
 
@@ -328,5 +350,8 @@ def _summary(findings, x, epochs_planned):
 def diagnose_run(run, finished=False):
     """Diagnoses a run's loss curve, partial (live) or finished."""
     return diagnose_history(
-        list(run.history), list(run.batch_loss), epochs_planned=None if finished else run.epochs_planned
+        list(run.history),
+        list(run.batch_loss),
+        epochs_planned=None if finished else run.epochs_planned,
+        handicaps=None if run.config is None else train_only_settings(run.config),
     )

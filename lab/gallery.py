@@ -26,7 +26,8 @@ class Entry:
         title: the pattern, as a heading.
         label: the label the diagnosis must find in the bad run.
         settings: `{field: text}` of the bad run (the rest are the lab's defaults).
-        cause: why the curve looks like this, in our words.
+        cause: why the curve looks like this, in our words; `{params}` stands for the bad run's
+            parameter count, taken from the stored run.
         fix: `{field: text}` changed from `settings` in the fixed run.
         fix_text: what the fix does, in a sentence.
         fix_label: the label the fixed run shows (None: no check).
@@ -46,6 +47,11 @@ class Entry:
 
     def fix_settings(self):
         return {**self.settings, **self.fix}
+
+    def cause_text(self, stored):
+        """The cause, with the stored bad run's parameter count written in."""
+        params = stored["run"].get("params")
+        return self.cause.replace("{params}", f"{params:,}" if params else "many")
 
 
 def entries(lab=None):
@@ -100,6 +106,7 @@ def stored_run(run):
         "initial_loss": run.initial_loss,
         "diagnosis": run.diagnosis,
         "wall_seconds": round(run.wall_seconds, 1),
+        "params": run.params,
     }
 
 
@@ -123,11 +130,14 @@ def load(entry, folder=FOLDER):
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def diagnosis(stored):
+def diagnosis(lab_name, stored):
     """Today's diagnosis of a stored run (the stored one may predate a change to the diagnosis)."""
+    from lab.config import train_only_settings
     from lab.diagnosis import diagnose_history
+    from lab.registry import get_lab
 
-    return diagnose_history(stored["history"], stored["batch_loss"])
+    config = get_lab(lab_name).config_cls.from_strings(stored["config"])
+    return diagnose_history(stored["history"], stored["batch_loss"], handicaps=train_only_settings(config))
 
 
 def as_run(lab_name, stored, label):
@@ -143,6 +153,6 @@ def as_run(lab_name, stored, label):
         batch_loss=stored["batch_loss"],
         batch_position=stored["batch_position"],
         initial_loss=stored.get("initial_loss"),
-        diagnosis=diagnosis(stored),
+        diagnosis=diagnosis(lab_name, stored),
         message=label,
     )

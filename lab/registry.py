@@ -86,6 +86,7 @@ class LabSpec:
             chart) shows the lab's main view once that run has ended.
         steps: the actions a finished run can be stepped by hand (`job.step`).
         label_words: `{label: (icon, words)}` of the diagnosis labels the lab adds.
+        log_loss: the loss chart starts on a log scale (a loss that falls by orders of magnitude).
     """
 
     name: str
@@ -100,6 +101,7 @@ class LabSpec:
     thumbnail_shot: tuple[str, int] = ("", 1)
     steps: tuple[str, ...] = ()
     label_words: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    log_loss: bool = False
 
     def module(self, part: str) -> Any:
         """The lab's module `part` ("data", "setup", "views", "codegen"), imported on first use."""

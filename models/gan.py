@@ -50,10 +50,11 @@ class GAN(keras.Model):
     `d_fake` (mean D on real and generated points: the sigmoid for the
     cross-entropy games, the raw score for least squares) and `loss` =
     `d_loss + g_loss`, and `g_grad_norm`: the global norm of the generator's
-    gradient (tiny when minimax saturates). At the ideal equilibrium D = 1/2 everywhere, so with
-    cross-entropy each term is ln 2: `d_loss` = 2 ln 2, `g_loss` = ln 2
-    (non-saturating). Every value is a batch-size-weighted mean over the epoch,
-    like Keras' own `loss`.
+    gradient (tiny when minimax saturates). At the ideal equilibrium without label
+    smoothing D = 1/2 everywhere, so with cross-entropy each term is ln 2: `d_loss` =
+    2 ln 2, `g_loss` = ln 2 (non-saturating) or −ln 2 (minimax); smoothing moves D's
+    optimum to (1 − label_smoothing)/2. Every value is a batch-size-weighted mean over
+    the epoch, like Keras' own `loss`.
     """
 
     def __init__(

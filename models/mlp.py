@@ -63,7 +63,7 @@ def choose_head(task, n_classes, loss="auto", output_activation="auto", n_target
         if loss in CLASSIFICATION_LOSSES:
             warnings.append(
                 f"{loss} is a classification loss, but this is a regression task: it compares "
-                "probabilities, not values. Use mse, mae or msle."
+                "probabilities, not values. Use mse or mae (or msle, for targets that are never negative)."
             )
     else:
         one_hot = not (task == "binary" and loss == "binary_crossentropy")

@@ -332,8 +332,8 @@ def pinn_warnings(config):
     warnings = []
     if config.activation == "relu":
         warnings.append(
-            "relu is piecewise linear: its second derivative is 0, so u_xx vanishes and the residual "
-            "cannot see the viscosity term. Smooth activations (tanh, sin) suit PINNs."
+            "relu is piecewise linear: its second derivative is 0 almost everywhere (undefined at 0), so u_xx "
+            "vanishes and the residual cannot see the viscosity term. Smooth activations (tanh, sin) suit PINNs."
         )
     if config.weight_f == 0:
         warnings.append(

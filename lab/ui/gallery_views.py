@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lab import charts, gallery
+from lab.config import specs
 from lab.registry import get_lab
 from lab.ui.page import page_setup
 from lab.ui.panels import label_text
@@ -20,7 +21,9 @@ HOW_TO_READ = """\
 - **Overfitting**: training keeps falling while validation reaches a minimum and climbs.
 - **Learning rate too high**: jumps and spikes instead of a smooth fall; **diverged**: the loss blows up to huge values or NaN.
 - **Learning rate too low**: almost flat from the start.
-- **Validation below training**: normal with dropout, which handicaps only the training loss.
+- **Validation below training**: normal with dropout, which handicaps only the training loss; without dropout it
+  usually means the model improved during the epoch (the training loss is the epoch's average, validation is
+  measured at its end) or the validation split is easier.
 - GANs are read from the game, not from one loss: who wins, how many modes the fakes cover, whether it settles.
 """
 
@@ -38,8 +41,12 @@ def _side(entry, stored, which):
     st.markdown(f"**Diagnosis:** {_labels(found)}")
     for finding in found.get("findings", []):
         st.caption(f"{finding['label'].replace('_', ' ')}: {finding['evidence']}")
-    settings = " ".join(f"--set {k}={v}" for k, v in stored["config"].items()) or "(the lab's defaults)"
+    config = stored["config"]
+    settings = " ".join(f"--set {k}={v or chr(39) * 2}" for k, v in config.items()) or "(the lab's defaults)"
     st.code(f"python -m lab run {entry.lab} {settings}", language="bash", wrap_lines=True)
+    fields = specs(get_lab(entry.lab).config_cls)
+    for name in (k for k, v in config.items() if v == ""):
+        st.caption(f"`{name}=''` is an empty value on purpose: {fields[name].help}")
 
 
 def _open_button(entry, settings, key, label):
@@ -56,7 +63,7 @@ def entry_view(entry):
     if stored is None:
         st.info(f"This entry is not built yet: `python -m lab gallery --rebuild --only {entry.id}`.")
         return
-    st.markdown(entry.cause)
+    st.markdown(entry.cause_text(stored))
     left, right = st.columns(2)
     with left:
         _side(entry, stored["run"], "problem")

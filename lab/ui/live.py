@@ -130,9 +130,10 @@ def _progress(job):
         st.warning(warning, icon=":material/warning:")
 
 
-def _loss_panel(lab_name, run, earlier):
+def _loss_panel(lab, run, earlier):
+    lab_name = lab.name
     c1, c2, c3, c4 = st.columns([1.3, 1.3, 2, 2], vertical_alignment="center")
-    log_scale = c1.toggle("Log scale", key=f"{lab_name}_log")
+    log_scale = c1.toggle("Log scale", value=lab.log_loss, key=f"{lab_name}_log")
     batches = c2.toggle("Batches", value=True, key=f"{lab_name}_batches")
     smoothing = c3.slider(
         "Smoothing",
@@ -176,7 +177,7 @@ def _loss_panel_live(lab, runs, jobs):
     if _has_points(run):
         chart_col, side_col = st.columns([3, 2])
         with chart_col:
-            _loss_panel(lab.name, run, [r for r in runs if r is not run and r.history])
+            _loss_panel(lab, run, [r for r in runs if r is not run and r.history])
         with side_col:
             diagnosis_view(run)
     if run.ended and st.session_state.get("_finalized") != id(run):

@@ -42,18 +42,24 @@ def diagnosis_view(run):
         st.markdown(f"{icon} **{words}**: {finding['evidence']}  \n*{finding['advice']}*")
 
 
+METRIC_FORMAT = "%.4g"  # four significant digits: a PINN's loss of 1.35e-06 must not show as 0
+
+
 def history_view(runs):
     """The session's runs as a table: settings that changed and final metrics."""
     if not runs:
         return
     st.subheader("Run history")
-    rows = []
+    rows, metrics = [], {}
     for run in reversed(runs):
         row = {"run": run.label, "status": run.status, "seconds": round(run.wall_seconds, 1)}
         row.update({k: str(v) for k, v in run.config.to_strings().items()})
-        row.update({k: round(v, 4) for k, v in run.metrics.items() if isinstance(v, float)})
+        numbers = {k: v for k, v in run.metrics.items() if isinstance(v, float)}
+        row.update(numbers)
+        metrics.update(dict.fromkeys(numbers))
         rows.append(row)
-    st.dataframe(rows, hide_index=True, width="stretch")
+    significant = {name: st.column_config.NumberColumn(format=METRIC_FORMAT) for name in metrics}
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=significant)
 
 
 def model_help(lab_name, file_name):

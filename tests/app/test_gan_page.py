@@ -1,7 +1,9 @@
 """AppTest of the GAN page: a tiny training, its live views and the mode metric."""
 
 import json
+import re
 
+import pyarrow as pa
 import pytest
 
 from tests.app.support import TIMEOUT, open_lab_page
@@ -38,6 +40,41 @@ def test_train_shows_samples_losses_and_modes():
         assert title in titles
     assert any(m.label == "Modes captured" for m in at.metric)
     assert at.query_params["n_samples"] == "512"
+    assert r"\min_G \max_D" in at.latex[0].value  # the full objective, with the non-saturating change below it
+    assert "**The non-saturating change**" in " ".join(m.value for m in at.markdown)
+    captions = " ".join(c.value for c in at.caption)
+    assert "D's loss is 2 ln 2 ≈ 1.386 and G's non-saturating loss −ln 0.5 ≈ 0.693" in captions
+    measured = re.search(
+        r"was ([\d.]+) with minimax against ([\d.]+) with non_saturating, (\d+) times larger", captions
+    )
+    fold = float(measured[2]) / float(measured[1])
+    assert int(measured[3]) == round(fold)  # the caption's figure agrees with its own numbers...
+    assert f"about {measured[3]} times smaller" in " ".join(m.value for m in at.markdown)  # ...and so does the intro
+
+
+def test_minimax_with_label_smoothing_moves_the_reference_lines():
+    at = open_lab_page(
+        "pages/3_GAN.py",
+        {
+            "loss": "minimax",
+            "label_smoothing": "0.2",
+            "n_samples": "256",
+            "batch_size": "128",
+            "g_width": "16",
+            "d_width": "16",
+            "epochs": "1",
+        },
+    )
+    at.button(key="train").click().run()
+    at.session_state["jobs"]["gan"].wait(TIMEOUT)
+    at.run()
+    assert not at.exception
+    losses = next(c for c in at.get("vega_lite_chart") if "Discriminator and generator losses" in c.proto.spec)
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in losses.proto.datasets]
+    texts = [text for frame in frames if "text" in frame for text in frame["text"]]
+    assert texts == ["D at equilibrium: 1.346", "G at equilibrium: −0.511"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "D answers 0.4 everywhere" in captions and "G's minimax loss ln(1 − 0.4) ≈ −0.511" in captions
 
 
 def test_step_buttons_move_the_finished_game():

@@ -45,12 +45,19 @@ def test_train_shows_loss_terms_error_heatmaps_and_slices():
     assert labels["Relative L2 error"] == f"{run.snapshot['rel_l2_error']:.2e}"
     assert at.query_params["n_f"] == "200"
     assert "def residual(points)" in " ".join(c.value for c in at.code)
+    assert at.toggle(key="pinn_log").value  # the loss falls by orders of magnitude: a log axis from the start
+    loss_spec = next(c.proto.spec for c in at.get("vega_lite_chart") if '"Loss"' in c.proto.spec)
+    assert '"log"' in loss_spec
+    history = at.dataframe[-1].proto.columns
+    assert '"%.4g"' in history and "loss" in history  # the run history keeps small losses readable, not 0
 
 
 def test_inverse_preset_fills_widgets_and_shows_lambdas():
     at = open_lab_page("pages/4_PINN.py")
     at.button(key="pinn_preset_inverse_problem").click().run()
     assert at.selectbox(key="pinn_mode").value == "inverse" and at.number_input(key="pinn_n_u").value == 2000
+    intro = at.markdown[0].value
+    assert "measurements of u inside the domain" in intro and "initial and boundary points" not in intro
     at.number_input(key="pinn_n_u").set_value(300)
     at.number_input(key="pinn_n_f").set_value(200)
     at.number_input(key="pinn_width").set_value(8)

@@ -2,11 +2,14 @@
 
 import json
 
+from lab.labs.rnn.worked_example import recurrent_params
 from tests.app.support import TIMEOUT, open_lab_page
 
 PAGE = "pages/5_RNN_LSTM.py"
-LECTURE_NUMBERS = (
-    "h_2 = tanh(W_hh·h_1 + W_xh·x_2 + b) = tanh([",
+LECTURE_NUMBERS = (  # every number of the slide's table, in the slides' numbering
+    "y_1 = W_hy·h_1 = [0.5017, 0.3032, 0.2126, 0.2107] · softmax = [0.3015, 0.2472, 0.2258, 0.2254]",
+    "**x_1 = S**",
+    "h_2 = tanh(W_hh·h_1 + W_xh·x_1 + b) = tanh([",
     "= [0.7166, 0.9363, 0.9070]",
     "y_2 = W_hy·h_2 = [1.9261, 1.1312, 0.9358, 1.0787] · softmax = [0.4441, 0.2006, 0.1650, 0.1903]",
     "= [0.9540, 0.9807, 0.9564]",
@@ -32,6 +35,20 @@ def test_worked_example_shows_the_lecture_numbers():
         assert number in text
     assert "Why gradients vanish or explode" in [h.value for h in at.subheader]
     assert "h_t = tanh(W_hh·h_(t−1)), spectral radius 1" in chart_titles(at)
+    assert [t.label for t in at.tabs] == ["SimpleRNN (the lecture's example)", "LSTM cell (an illustration)"]
+    assert "many-to-one" in " ".join(c.value for c in at.caption)
+
+
+def test_bptt_formula_cell_sizes_and_sigmoid_dynamics():
+    at = open_lab_page(PAGE, {"task": "adding", "units": "64"})
+    assert any(r"\prod_{j=k+1}^{t} \frac{\partial h_j}{\partial h_{j-1}}" in f.value for f in at.latex)
+    captions = " ".join(c.value for c in at.caption)
+    lstm = recurrent_params("lstm", 64, 2)  # checked against Keras in the unit tests
+    assert "At 64 units on 2 input features" in captions and f"{lstm:,} as an LSTM (4.0×)" in captions
+    at.radio(key="rnn_dyn_activation").set_value("sigmoid").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "radius/4" in captions and "die out like radiusᵗ" not in captions
 
 
 def test_train_shows_metric_baseline_gradients_and_gates():

@@ -5,8 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from lab.diagnosis import LABELS, diagnose, diagnose_history
+from lab.diagnosis import LABELS, diagnose, diagnose_history, diagnose_run
 from lab.history_files import load_history
+from lab.registry import get_lab
+from lab.runs import Run
 
 EPOCHS = 40
 T = np.arange(EPOCHS)
@@ -212,6 +214,30 @@ def test_validation_below_training_accompanies_healthy():
     assert "20 of the last 20 epochs" in found["evidence"] and "20% lower" in found["evidence"]
     assert "dropout" in found["advice"]
     assert "also: validation below training" in result["summary"]
+
+
+@pytest.mark.parametrize(
+    ("lab", "settings", "cause", "not_cause"),
+    [
+        ("mlp", {"dropout": 0.3}, "dropout 0.3 act only while training", "average over the epoch"),
+        ("autoencoder", {"noise": 0.2}, "input noise 0.2 act only while training", "average over the epoch"),
+        ("mlp", {"dropout": 0.0, "l1": 0.0, "l2": 0.0}, "average over the epoch", "dropout 0"),
+        ("rnn", {}, "average over the epoch", "dropout or"),
+        ("attention", {"dropout": 0.0}, "Nothing here acts only in training", "dropout 0"),
+    ],
+)
+def test_validation_below_training_is_explained_by_the_runs_own_settings(lab, settings, cause, not_cause):
+    config = get_lab(lab).config_cls(**settings)
+    curves = CURVES["val_below_train"]
+    history = [{"loss": a, "val_loss": b} for a, b in zip(curves["loss"], curves["val_loss"])]
+    run = Run(lab=lab, config=config, history=history, epochs_planned=len(history))
+    advice = finding(diagnose_run(run, finished=True), "val_below_train")["advice"]
+    assert cause in advice and not_cause not in advice
+
+
+def test_validation_below_training_from_a_file_names_both_causes():
+    advice = finding(diagnose(**CURVES["val_below_train"]), "val_below_train")["advice"]
+    assert "dropout" in advice and "average over the epoch" in advice
 
 
 def test_overfitting_is_not_also_still_learning():

@@ -1,16 +1,23 @@
 """GAN lab: data, the VEEGAN metric, the model's train_step, a tiny run and the CLI."""
 
+import dataclasses
 import json
+import types
 
 import numpy as np
+import pandas as pd
 import pytest
+import tensorflow as tf
 
 from lab.cli import main
 from lab.labs.gan import LAB as GAN_LAB
 from lab.labs.gan import setup as gan_lab
+from lab.labs.gan import views
+from lab.labs.gan.charts import d_means_chart, losses_chart
 from lab.labs.gan.config import GANConfig
 from lab.labs.gan.data import grid_modes, ring_modes
 from lab.labs.gan.data import load as load_gan_data
+from lab.labs.gan.game import equilibrium, equilibrium_caption
 from lab.labs.gan.metrics import mode_quality
 from lab.training import JobQueue, TrainingJob
 
@@ -213,3 +220,93 @@ def test_gan_diagnosis_names_each_failure_and_the_balanced_game():
     assert diagnose_history(game(d_real=[0.5, float("nan")] + [0.5] * 38, d_loss=[1.0, float("nan")]))["labels"] == [
         "diverged"
     ]
+
+
+def history_run(config, n=6):
+    """A stand-in for a finished `Run` with `n` epochs of a synthetic game: what the chart builders read."""
+    frame = pd.DataFrame(game(n)).assign(epoch=np.arange(1, n + 1))
+    return types.SimpleNamespace(config=config, history_frame=lambda: frame)
+
+
+def rules(chart):
+    """`(value, label)` of each dashed reference line of a `history_lines` chart."""
+    frame = chart.layer[1].data
+    return list(zip(frame["y"], frame["text"]))
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("loss", ["non_saturating", "minimax", "least_squares"])
+def test_equilibrium_is_where_the_models_own_losses_settle(loss, smoothing):
+    from models.gan import build_gan
+
+    model = build_gan(TINY.replace(loss=loss, label_smoothing=smoothing))
+    eq = equilibrium(loss, smoothing)
+    # G draws the real data, so D gives real and generated points one and the same answer; find D's best one.
+    answers = np.linspace(0.005, 0.995, 199)
+    outputs = answers if loss == "least_squares" else np.log(answers / (1 - answers))  # scores or logits
+
+    def d_loss(out):
+        out = tf.fill((8, 1), float(out))
+        return float(model._d_objective(out, out))
+
+    losses = [d_loss(out) for out in outputs]
+    assert answers[int(np.argmin(losses))] == pytest.approx(eq["d"], abs=0.005)
+    assert eq["d"] == pytest.approx((1 - smoothing) / 2)
+    best = eq["d"] if loss == "least_squares" else np.log(eq["d"] / (1 - eq["d"]))
+    assert d_loss(best) == pytest.approx(eq["d_loss"], rel=1e-5) and d_loss(best) <= min(losses) + 1e-7
+    assert float(model._g_objective(tf.fill((8, 1), float(best)))) == pytest.approx(eq["g_loss"], rel=1e-5)
+
+
+def test_loss_chart_lines_and_caption_follow_the_loss_and_the_smoothing():
+    non_saturating = rules(losses_chart(history_run(TINY)))
+    minimax = rules(losses_chart(history_run(TINY.replace(loss="minimax"))))
+    ln2 = np.log(2)
+    assert non_saturating == [
+        (pytest.approx(2 * ln2), "D at equilibrium: 1.386"),
+        (pytest.approx(ln2), "G at equilibrium: 0.693"),
+    ]
+    assert minimax == [
+        (pytest.approx(2 * ln2), "D at equilibrium: 1.386"),
+        (pytest.approx(-ln2), "G at equilibrium: −0.693"),
+    ]
+    assert "−ln 0.5 ≈ 0.693" in equilibrium_caption("non_saturating")
+    assert "ln(1 − 0.5) ≈ −0.693" in equilibrium_caption("minimax")
+    smoothed = TINY.replace(label_smoothing=0.2)
+    (d_line, d_text), (g_line, g_text) = rules(losses_chart(history_run(smoothed)))
+    assert d_line == pytest.approx(-0.8 * np.log(0.4) - 1.2 * np.log(0.6)) and d_text == "D at equilibrium: 1.346"
+    assert g_line == pytest.approx(-np.log(0.4)) and g_text == "G at equilibrium: 0.916"
+    assert rules(d_means_chart(history_run(smoothed))) == [(pytest.approx(0.4), "equilibrium 0.4")]
+    assert rules(d_means_chart(history_run(TINY))) == [(0.5, "equilibrium 0.5")]
+    caption = equilibrium_caption("minimax", 0.2)
+    assert "D answers 0.4 everywhere" in caption and "ln(1 − 0.4) ≈ −0.511" in caption and "2 ln 2" not in caption
+    least_squares = rules(losses_chart(history_run(TINY.replace(loss="least_squares"))))
+    assert least_squares == [(0.25, "D at equilibrium: 0.250"), (0.125, "G at equilibrium: 0.125")]
+
+
+def test_collapse_advice_rebalances_the_game_as_the_gallery_fix_does():
+    from lab.diagnosis import diagnose_history
+    from lab.labs.gan.gallery import ENTRIES
+
+    advice = diagnose_history(game(modes_captured=[8] * 20 + [2] * 20))["findings"][0]["advice"]
+    assert "Rebalance D and G" in advice and "equal learning rates and one D step per G step" in advice
+    assert "smaller generator learning rate" not in advice and "wider generator" not in advice
+    entry = next(e for e in ENTRIES if e.label == "mode_collapse")
+    fixed = GANConfig(**{k: type(getattr(TINY, k))(v) for k, v in {**entry.settings, **entry.fix}.items()})
+    assert fixed.d_learning_rate == fixed.g_learning_rate and fixed.d_steps == 1  # what the advice says
+
+
+def test_generator_help_names_the_output_layer_of_points_and_digits():
+    from models.gan import build_gan
+
+    field = next(f for f in dataclasses.fields(GANConfig) if f.name == "g_activation")
+    text = field.metadata["spec"].help
+    assert "linear for points" in text and "tanh for digits" in text
+    points = build_gan(TINY).generator.layers[-1].activation
+    digits = build_gan(TINY.replace(dataset="mnist5k"), n_features=784, image=True).generator.layers[-1].activation
+    assert points.__name__ == "linear" and digits.__name__ == "tanh"
+
+
+def test_saturation_figure_is_computed_from_the_measured_gradients():
+    ratio = views.G_GRADIENT["non_saturating"] / views.G_GRADIENT["minimax"]
+    assert views.SATURATION == ratio and f"about {ratio:.0f} times smaller" in views.INTRO
+    assert "10-20" not in views.INTRO

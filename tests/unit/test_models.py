@@ -73,3 +73,11 @@ def test_targets_encoding():
     np.testing.assert_array_equal(one_hot, np.eye(3)[y])
     binary = encode_targets(np.array([0, 1]), choose_head("binary", 2), 2)
     assert binary.shape == (2, 1)
+
+
+def test_the_pages_cheat_sheet_says_what_the_builder_does():
+    from lab.labs.mlp.views import LOSS_TABLE
+    from models.mlp import SUITED_ACTIVATION
+
+    shown = {loss.strip(): activation for losses, _, activation, _ in LOSS_TABLE for loss in losses.split(",")}
+    assert shown == SUITED_ACTIVATION

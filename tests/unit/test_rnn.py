@@ -24,7 +24,15 @@ from lab.labs.rnn.data import (
 from lab.labs.rnn.data import (
     load as load_sequence_data,
 )
-from lab.labs.rnn.worked_example import LECTURE, lstm_run, rnn_steps, state_dynamics
+from lab.labs.rnn.views import RADII, cell_sizes, dynamics_words
+from lab.labs.rnn.worked_example import (
+    LECTURE,
+    lstm_run,
+    readout,
+    recurrent_params,
+    rnn_steps,
+    state_dynamics,
+)
 from lab.training import JobQueue, TrainingJob
 
 TINY = RNNConfig(task="adding", seq_len=12, n_sequences=400, units=8, epochs=2, batch_size=32)
@@ -35,6 +43,9 @@ def lecture_steps():
 
 
 def test_worked_example_matches_every_lecture_number():
+    h1 = readout(LECTURE["W_hy"], LECTURE["h_1"])  # the slide's first column: the given state's prediction
+    np.testing.assert_array_equal(np.round(h1["y"], 4), [0.5017, 0.3032, 0.2126, 0.2107])
+    np.testing.assert_array_equal(np.round(h1["softmax"], 4), [0.3015, 0.2472, 0.2258, 0.2254])
     h2, h3, h4 = lecture_steps()
     np.testing.assert_array_equal(np.round(h2["h"], 4), [0.7166, 0.9363, 0.9070])
     np.testing.assert_array_equal(np.round(h2["y"], 4), [1.9261, 1.1312, 0.9358, 1.0787])
@@ -66,6 +77,37 @@ def test_numpy_lstm_matches_keras_lstm():
     steps = lstm_run(kernel.T, recurrent.T, bias, np.zeros(5), np.zeros(5), x[0])
     np.testing.assert_allclose([s["h"] for s in steps], expected, atol=1e-5)
     assert all(np.all((s["f"] > 0) & (s["f"] < 1)) for s in steps)
+
+
+@pytest.mark.parametrize("units, n_features", [(3, 4), (64, 2), (16, 9)])
+def test_recurrent_params_are_keras_counts_and_an_lstm_has_four_times_a_simple_rnn(units, n_features):
+    import keras
+
+    x = np.zeros((1, 5, n_features), dtype="float32")
+    counted = {}
+    for cell, layer in (
+        ("simple_rnn", keras.layers.SimpleRNN(units)),
+        ("lstm", keras.layers.LSTM(units)),
+        ("gru", keras.layers.GRU(units)),
+    ):
+        layer(x)  # builds the weights
+        counted[cell] = layer.count_params()
+        assert recurrent_params(cell, units, n_features) == counted[cell]
+    assert counted["lstm"] / counted["simple_rnn"] == 4
+    text = cell_sizes(units, n_features)
+    assert f"{counted['simple_rnn']:,} weights as a SimpleRNN" in text
+    assert f"{counted['lstm']:,} as an LSTM (4.0×)" in text and f"{counted['gru']:,} as a GRU" in text
+
+
+def test_dynamics_words_depend_on_the_activation_and_match_the_dynamics():
+    sigmoid, tanh, relu = (dynamics_words(a, 0.9) for a in ("sigmoid", "tanh", "relu"))
+    assert sigmoid != tanh and "radius/4" in sigmoid and "σ(0) = ½" in sigmoid and "0.225 here" in sigmoid
+    assert "die out like radiusᵗ" in tanh and "follow radiusᵗ" in relu and "radius/4" not in tanh
+    for radius in RADII:  # what the sigmoid sentence claims
+        dyn = state_dynamics(radius, "sigmoid", 60)
+        assert min(dyn["h_norm"][1:]) > 1  # the state settles away from 0 (each unit above ½)
+        per_step = dyn["gradient_norm"][-1] / dyn["gradient_norm"][-2]
+        assert per_step <= radius / 4 < radius
 
 
 def test_adding_copy_and_toy_data():

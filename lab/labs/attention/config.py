@@ -103,10 +103,12 @@ class AttentionConfig(BaseConfig):
     dropout: float = param(
         0.0,
         "float",
-        "Share of attention weights and activations dropped at random while training.",
+        "Share of attention weights and activations dropped at random while training (an ensemble of thinned "
+        "networks); Keras scales the rest up, so nothing changes at test time.",
         min=0.0,
         max=0.5,
         step=0.05,
+        train_only=True,
     )
     mask: str = param(
         "auto",

@@ -42,6 +42,7 @@ class AutoencoderConfig(BaseConfig):
         min=0.0,
         max=1.0,
         step=0.05,
+        train_only=True,
     )
     hidden_units: tuple = param(
         (128,),

@@ -1,14 +1,11 @@
 """The GAN lab's Altair charts and pictures: samples over D's heatmap, the losses, D's means, modes, G's gradient, the latent mapping, digits."""
 
-import math
-
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from lab.charts import downsample
-
-LN2 = math.log(2)
+from lab.labs.gan.game import equilibrium, number
 
 
 def samples_chart(snap):
@@ -63,7 +60,8 @@ def samples_chart(snap):
     )
 
 
-def history_lines(run, columns, names, title, y_title, rule, rule_text, colours=("#08519c", "#f16913"), log=False):
+def history_lines(run, columns, names, title, y_title, rules=(), colours=("#08519c", "#f16913"), log=False):
+    """Lines of history `columns` per epoch, with dashed reference lines `rules`: `(value, label)` pairs."""
     history = run.history_frame()
     present = [c for c in columns if c in history]
     if not len(history) or not present:
@@ -87,39 +85,44 @@ def history_lines(run, columns, names, title, y_title, rule, rule_text, colours=
         )
     )
     layers = [lines]
-    if rule is not None:
-        rules = pd.DataFrame({"y": [rule], "text": [rule_text]})
-        layers.append(alt.Chart(rules).mark_rule(strokeDash=[5, 4], color="#636363").encode(y="y:Q"))
+    if rules:
+        frame = pd.DataFrame(rules, columns=["y", "text"])
+        layers.append(alt.Chart(frame).mark_rule(strokeDash=[5, 4], color="#636363").encode(y="y:Q"))
         layers.append(
-            alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color="#636363").encode(y="y:Q", text="text:N")
+            alt.Chart(frame).mark_text(align="left", dx=4, dy=-6, color="#636363").encode(y="y:Q", text="text:N")
         )
     return alt.layer(*layers).properties(title=title, height=280)
 
 
 def d_means_chart(run):
-    """Mean D(real) and D(fake) per epoch with the 0.5 line of the ideal equilibrium."""
+    """Mean D(real) and D(fake) per epoch with the line of D's answer at the equilibrium (1/2 without smoothing)."""
+    d = equilibrium(run.config.loss, run.config.label_smoothing)["d"]
     return history_lines(
         run,
         ["d_real", "d_fake"],
         {"d_real": "D(real)", "d_fake": "D(G(z))"},
         "What the discriminator says (epoch means)",
         "mean D",
-        0.5,
-        "equilibrium 0.5",
+        [(d, f"equilibrium {d:g}")],
     )
 
 
 def losses_chart(run):
-    """D's and G's losses per epoch, with the ln 2 line (each cross-entropy term at equilibrium)."""
-    ls = run.config.loss == "least_squares"
+    """D's and G's losses per epoch, with a dashed line where each settles at the equilibrium of the run's game.
+
+    The lines depend on the loss and the label smoothing (see `lab.labs.gan.game.equilibrium`).
+    """
+    eq = equilibrium(run.config.loss, run.config.label_smoothing)
     return history_lines(
         run,
         ["d_loss", "g_loss"],
         {"d_loss": "D loss", "g_loss": "G loss"},
         "Discriminator and generator losses (epoch means)",
         "loss",
-        None if ls else LN2,
-        "ln 2 ≈ 0.693 (D's loss is 2 ln 2 at equilibrium)",
+        [
+            (eq["d_loss"], f"D at equilibrium: {number(eq['d_loss'])}"),
+            (eq["g_loss"], f"G at equilibrium: {number(eq['g_loss'])}"),
+        ],
     )
 
 
@@ -157,8 +160,6 @@ def g_gradient_chart(run):
         {"g_grad_norm": "|∇G|"},
         "How hard G is pushed: its gradient norm",
         "gradient norm (log scale)",
-        None,
-        "",
         colours=("#6a51a3",),
         log=True,
     )
@@ -172,8 +173,7 @@ def spread_chart(run):
         {"spread": "spread"},
         "How widely the fakes vary (1 = like the real data)",
         "generated std / real std",
-        1.0,
-        "real data",
+        [(1.0, "real data")],
         colours=("#f16913",),
     )
 

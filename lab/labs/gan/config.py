@@ -45,7 +45,8 @@ class GANConfig(BaseConfig):
     g_activation: str = param(
         "relu",
         "choice",
-        "Activation of the generator's hidden layers (its output is linear).",
+        "Activation of the generator's hidden layers; its output layer is linear for points and tanh for digits "
+        "(pixels scaled to [−1, 1]).",
         label="Generator activation",
         choices=ACTIVATIONS,
     )

@@ -31,8 +31,9 @@ _TEXT = {  # label: (headline, advice), most serious first
     ),
     "mode_collapse": (
         "the generator collapsed onto part of the data",
-        "Try a wider generator, a larger latent size, "
-        "a smaller generator learning rate, or another seed; PacGAN and unrolled GANs were invented for this.",
+        "Rebalance D and G: equal learning rates and one D step per G step, so that D cannot race ahead and "
+        "drive G onto the one mode it currently trusts. If G still collapses, try a larger latent size or another "
+        "seed; PacGAN and unrolled GANs were invented for this.",
     ),
     "oscillation": (
         "the game oscillates instead of settling",

@@ -103,7 +103,11 @@ class MLPConfig(BaseConfig):
         choices=OUTPUT_ACTIVATIONS,
     )
     loss: str = param(
-        "auto", "choice", "What the network minimises; auto picks the one that suits the task.", choices=LOSSES
+        "auto",
+        "choice",
+        "What the network minimises; auto picks the one that suits the task. msle compares log(1 + value), so it "
+        "needs targets that are never negative.",
+        choices=LOSSES,
     )
     initializer: str = param(
         "glorot_uniform", "choice", "How the weights are drawn before training.", choices=INITIALIZERS
@@ -111,17 +115,32 @@ class MLPConfig(BaseConfig):
     l1: float = param(
         0.0,
         "float",
-        "L1 penalty on the weights (pushes weights to exactly zero).",
+        "L1 penalty: adds l1 × Σ|w| to the loss. Its pull has the same size for every weight, so small weights "
+        "reach exactly zero and the network becomes sparse.",
         label="L1",
         min=0.0,
         max=0.1,
         step=0.0001,
     )
     l2: float = param(
-        0.0, "float", "L2 penalty on the weights (keeps weights small).", label="L2", min=0.0, max=0.1, step=0.0001
+        0.0,
+        "float",
+        "L2 penalty: adds l2 × Σw² to the loss, which keeps weights small; with plain SGD it shrinks every weight "
+        "by the same share at each step (weight decay). Stopping training early has a similar effect.",
+        label="L2",
+        min=0.0,
+        max=0.1,
+        step=0.0001,
     )
     dropout: float = param(
-        0.0, "float", "Share of hidden units switched off at random in each training step.", min=0.0, max=0.9, step=0.05
+        0.0,
+        "float",
+        "Share of hidden units switched off at random in each training step, so training averages many thinned "
+        "networks (an ensemble). Keras scales the kept units up while training, so nothing changes at test time.",
+        min=0.0,
+        max=0.9,
+        step=0.05,
+        train_only=True,
     )
     optimizer: str = param(
         "adam", "choice", "The update rule; momentum is SGD with momentum 0.9.", group="Training", choices=OPTIMIZERS

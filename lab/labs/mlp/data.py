@@ -22,7 +22,8 @@ class Dataset:
 
     Attributes:
         x_train, y_train, x_val, y_val: float32 arrays; classification targets are
-            integer class indices, regression targets are standardised.
+            integer class indices, regression targets are standardised (for
+            `msle` only scaled, so they stay non-negative).
         task: "binary", "multiclass" or "regression".
         feature_names: the input columns.
         class_names: the class labels (classification), else empty.
@@ -159,11 +160,27 @@ def _csv_task(target):
     return "regression"
 
 
-def _encode(y_raw, task):
-    """Returns (y, class_names, task) with classes as integer indices."""
+def _encode(y_raw, task, loss):
+    """Returns (y, class_names, task) with classes as integer indices.
+
+    Regression targets are standardised; for `msle`, which takes the log of
+    1 + target, they are only divided by their spread, so they stay non-negative.
+
+    Raises:
+        ValueError: `msle` with targets below zero.
+    """
     if task == "regression":
         y = np.asarray(y_raw, dtype="float64")
-        return (y - y.mean()) / (y.std() or 1.0), [], "regression"
+        if loss != "msle":
+            return (y - y.mean()) / (y.std() or 1.0), [], "regression"
+        negative = int((y < 0).sum())
+        if negative:
+            raise ValueError(
+                f"MSLE needs non-negative targets, and {negative} of these {len(y)} targets are below zero "
+                f"(the smallest is {y.min():.3g}). Keras clips them to 0, so they would teach nothing. "
+                "Use mse or mae here."
+            )
+        return y / (y.std() or 1.0), [], "regression"
     classes, y = np.unique(np.asarray(y_raw), return_inverse=True)
     if len(classes) < 2:
         raise ValueError("The target has a single class; there is nothing to learn.")
@@ -202,7 +219,7 @@ def load(config, csv_source=None):
         feature_names = ["x"] if name == "sine" else ["x1", "x2"]
         task = "regression" if name == "sine" else "classification"
         title = f"{name} ({config.n_samples} points, noise {config.noise:g})"
-    y, class_names, task = _encode(y_raw, task)
+    y, class_names, task = _encode(y_raw, task, config.loss)
     stratify = y if task != "regression" and min(np.bincount(y)) >= 2 else None
     x_tr, x_va, y_tr, y_va = train_test_split(
         x, y, test_size=config.val_split, random_state=config.seed, stratify=stratify

@@ -2,6 +2,8 @@
 
 from lab.gallery import Entry
 
+DIVERGING_RATE, WORKING_RATE = "50", "0.3"
+
 ENTRIES = (
     Entry(
         "mlp-healthy",
@@ -59,11 +61,12 @@ ENTRIES = (
         "mlp",
         "Diverged: the loss blows up",
         "diverged",
-        {"optimizer": "sgd", "learning_rate": "50", "epochs": "20"},
+        {"optimizer": "sgd", "learning_rate": DIVERGING_RATE, "epochs": "20"},
         "With a huge learning rate the first updates throw the weights so far that the loss explodes; after that "
         "nothing can be learned (the run stops itself).",
-        {"learning_rate": "0.3"},
-        "A learning rate 100x smaller trains normally.",
+        {"learning_rate": WORKING_RATE},
+        f"A learning rate about {float(DIVERGING_RATE) / float(WORKING_RATE):.0f}x smaller ({WORKING_RATE}) trains "
+        "normally.",
         None,
     ),
     Entry(

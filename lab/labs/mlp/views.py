@@ -26,6 +26,14 @@ SUGGESTED = {
     "sine": "Sine: try 2 layers of 32 `tanh` units; `relu` gives a piecewise-straight curve.",
 }
 
+LOSS_TABLE = (  # (loss, task, last activation, last size): what `auto` picks, and what every mismatch is checked against
+    ("mse, mae", "regression", "linear", "1 per target"),
+    ("msle", "regression with targets that are never negative", "linear", "1 per target"),
+    ("binary_crossentropy", "two classes (or several yes/no labels)", "sigmoid", "1 (or 1 per label)"),
+    ("categorical_crossentropy", "several classes", "softmax", "1 per class"),
+    ("kl_divergence", "several classes, targets that are probabilities", "softmax", "1 per class"),
+)
+
 
 def _csv_input(values):
     """The CSV upload and its target column; returns (values, upload bytes or None)."""
@@ -132,3 +140,16 @@ def draw(run, data, job):
     with right:
         if "confusion" in snap and "boundary" in snap:
             st.altair_chart(charts.confusion_chart(snap["confusion"], data.class_names), width="stretch")
+
+
+def sections(config):
+    """The cheat sheet: which loss suits which task, and which last layer suits which loss."""
+    with st.expander("Cheat sheet: loss and last layer", icon=":material/table_chart:"):
+        header = "| loss | task | last layer | outputs |\n|---|---|---|---|\n"
+        st.markdown(header + "\n".join(f"| `{a}` | {b} | `{c}` | {d} |" for a, b, c, d in LOSS_TABLE))
+        st.caption(
+            "The lecture's table lists sigmoid for the multi-class rows; this app uses softmax there, as Keras and "
+            "the textbooks do. Categorical cross-entropy and KL divergence compare probability distributions, and "
+            "only a softmax gives outputs that are positive and sum to 1; separate sigmoids would score each class "
+            "on its own. Pick a mismatched pair on the left to see the warning and how it trains."
+        )

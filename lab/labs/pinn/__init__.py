@@ -17,4 +17,5 @@ LAB = LabSpec(
     config_cls=PINNConfig,
     thumbnail="docs/thumbs/pinn.png",
     thumbnail_shot=("", 3),
+    log_loss=True,
 )

@@ -102,7 +102,8 @@ class PINNConfig(BaseConfig):
     activation: str = param(
         "tanh",
         "choice",
-        "The hidden layers' activation. The residual needs second derivatives: relu's is zero everywhere, so relu cannot feel u_xx.",
+        "The hidden layers' activation. The residual needs second derivatives: relu's is zero almost everywhere "
+        "(and undefined at 0), so relu cannot feel u_xx.",
         group="Model",
         choices=ACTIVATIONS,
     )

@@ -17,16 +17,31 @@ from lab.labs.pinn.config import STEPS_PER_EPOCH, PINNConfig
 from lab.ui.layout import show_chart
 from lab.ui.widgets import preset_button
 
-INTRO = (
+SEES = {
+    "forward": "It sees the solution only at a few initial and boundary points (the **data term**). Everywhere else",
+    "inverse": (
+        "In the **inverse** mode it sees measurements of u inside the domain (the **data term**), and the equation's "
+        "coefficients λ1 and λ2 are unknowns it learns. Between the measurements"
+    ),
+}
+INTRO_START = (
     "A **physics-informed neural network** learns u(t, x) for viscous Burgers' equation "
     "u_t + u·u_x − ν·u_xx = 0 on x ∈ [−1, 1], t ∈ [0, 1], starting from u(0, x) = −sin(πx) with u = 0 at the walls. "
-    "It sees the solution only at a few initial and boundary points (the **data term**). Everywhere else it is "
-    "taught by the equation itself: at the collocation points, automatic differentiation gives u_t, u_x and u_xx, "
-    "and the **residual** f = u_t + u·u_x − ν·u_xx joins the loss (the **PDE term**). The two waves run into each "
+)
+INTRO_END = (
+    " it is taught by the equation itself: at the collocation points, automatic differentiation gives u_t, u_x and "
+    "u_xx, and the **residual** f = u_t + u·u_x − ν·u_xx joins the loss (the **PDE term**). The two waves run into each "
     "other at x = 0 and form a steep **shock**; the exact solution (Cole–Hopf) measures the error. "
     f"Adam takes full-batch steps (if you give it any), then L-BFGS polishes. One epoch on the charts is "
     f"{STEPS_PER_EPOCH} steps or iterations. A low loss is not yet a right answer: watch the error too."
 )
+
+
+def intro(mode):
+    """The page's opening paragraph for the forward or the inverse problem."""
+    return INTRO_START + SEES[mode] + INTRO_END
+
+
 INVERSE = {
     "mode": "inverse",
     "depth": 4,
@@ -61,8 +76,8 @@ CHART_HEIGHT = 310  # Streamlit shrinks charts drawn at their content height in 
 
 
 def inputs(values):
-    """The intro and the preset buttons."""
-    st.markdown(INTRO)
+    """The intro (for the chosen mode) and the preset buttons."""
+    st.markdown(intro(values.get("mode", "forward")))
     columns = st.columns(len(PRESETS))
     for column, name in zip(columns, PRESETS):
         key = "pinn_preset_" + name.split(" (")[0].lower().replace(" ", "_").replace(",", "").replace("%", "pct")
@@ -128,8 +143,10 @@ def draw(run, data, job):
     if inverse:
         if show_chart(lambda_chart(run), width="content"):
             st.caption(
-                "In the inverse problem λ1 and λ2 are weights like any other: the residual of "
-                "u_t + λ1·u·u_x − λ2·u_xx can only vanish on the measurements when they take their true values."
+                "In the inverse problem λ1 and λ2 are weights like any other. The residual "
+                "u_t + λ1·u·u_x − λ2·u_xx is computed at the collocation points, while the measurements pin u down: "
+                "a u that matches the measurements can only make the residual vanish everywhere when λ1 and λ2 take "
+                "their true values."
             )
     columns = st.columns(3)
     for column, chart in zip(columns, solution_heatmaps(snap)):

@@ -1,7 +1,7 @@
 """The RNN lab's intro, step-through, live views, "Compare cells" and state dynamics."""
 
-import numpy as np
-import pandas as pd
+import contextlib
+
 import streamlit as st
 
 from lab.labs.rnn.charts import (
@@ -17,13 +17,9 @@ from lab.labs.rnn.charts import (
     task_chart,
 )
 from lab.labs.rnn.config import CELLS, RNNConfig
+from lab.labs.rnn.views_step_through import step_through
 from lab.labs.rnn.worked_example import (
-    GATES,
-    LECTURE,
-    LSTM_EXAMPLE,
-    SYMBOLS,
-    lstm_steps,
-    rnn_steps,
+    recurrent_params,
     state_dynamics,
 )
 from lab.registry import get_lab
@@ -43,8 +39,10 @@ INTRO = (
 )
 TIPS = {
     "weather_toy": "The lecture's toy: one-hot days S, C, R, T that mostly follow the cycle S → C → R → T. With "
-    "cell simple_rnn and 3 hidden units the network starts from the lecture's weights (see the "
-    "step-through above): untrained, it answers S after S, C, R; a few epochs teach it T.",
+    "cell simple_rnn and 3 hidden units the network starts from the lecture's weights (see the step-through "
+    "below), with two differences: Keras starts from the state 0, where the lecture starts from [0.11, 0.21, "
+    "0.31], and it trains many-to-one, with one target (the day after the three), where the lecture gives a "
+    "target at every step (many-to-many). Untrained, it answers S after S, C, R; a few epochs teach it T.",
     "seattle_weather": "Four years of Seattle weather (2012–2015). The categories are unevenly spread and their use "
     "changes over the years (2012 is mostly rain, 2014–2015 mostly sun and fog), so the latest "
     "days validate: a fair but hard test. With the defaults an LSTM scores about 69% against "
@@ -67,8 +65,26 @@ TIPS = {
 }
 
 
-def _vector(v):
-    return "[" + ", ".join(f"{x:.4f}" for x in v) + "]"
+DYNAMICS_WORDS = {
+    "tanh": "With tanh, at a radius below 1 the state and the gradient die out like radiusᵗ (tanh is almost "
+    "linear near 0), at 1 they fade slowly, and above 1 the state grows until tanh saturates, where its slope "
+    "is small, so the gradient dies out anyway.",
+    "sigmoid": "With sigmoid the state never dies out: σ(0) = ½, so it settles away from 0 at any radius. The "
+    "gradient vanishes all the same, and faster than radiusᵗ: sigmoid's slope is at most 1/4, so each step "
+    "scales it by about radius/4 or less ({quarter:.3g} here).",
+    "relu": "With ReLU and this positive W_hh the state stays positive, where ReLU is the identity: the state "
+    "and the gradient follow radiusᵗ, dying out below 1, holding at 1 and blowing up above it.",
+}
+REMEDIES = (
+    "Gradient clipping caps the explosions. Against the vanishing, gates (LSTM, GRU) are the standard remedy; "
+    "leaky units, echo-state networks, orthogonal initialisation, skip connections through time and attention "
+    "also help (Goodfellow et al., Deep Learning, ch. 10)."
+)
+BPTT = (
+    r"\frac{\partial L}{\partial W} = \sum_{t=1}^{T} \sum_{k=1}^{t} \frac{\partial L_t}{\partial h_t}"
+    r"\Bigg(\prod_{j=k+1}^{t} \frac{\partial h_j}{\partial h_{j-1}}\Bigg) \frac{\partial^{+} h_k}{\partial W},"
+    r"\qquad \frac{\partial h_j}{\partial h_{j-1}} = \operatorname{diag}\big(f'(a_j)\big)\, W_{hh}"
+)
 
 
 # ---- Intro and data -------------------------------------------------------------------------
@@ -93,19 +109,24 @@ def _data_summary(task, seq_len, n_sequences, days, window, horizon, val_split, 
     return len(data.x_train), len(data.x_val), data.steps, data.n_features, b["words"], b["value"], b["metric"]
 
 
+def _summary(config):
+    """`_data_summary` of a validated config."""
+    return _data_summary(
+        config.task,
+        config.seq_len,
+        config.n_sequences,
+        config.days,
+        config.window,
+        config.horizon,
+        config.val_split,
+        config.seed,
+    )
+
+
 def preview(config, upload):
     """What the page says about the validated settings' data and its baseline before training."""
     try:
-        n_train, n_val, steps, features, words, value, metric = _data_summary(
-            config.task,
-            config.seq_len,
-            config.n_sequences,
-            config.days,
-            config.window,
-            config.horizon,
-            config.val_split,
-            config.seed,
-        )
+        n_train, n_val, steps, features, words, value, metric = _summary(config)
     except ValueError as err:
         st.error(f"The data cannot be loaded: {err}")
         return
@@ -124,114 +145,15 @@ def inputs(values):
     """
     st.markdown(INTRO)
     st.caption(f":material/lightbulb: {TIPS[values['task']]}")
-    with st.expander("Step through one cell: the lecture's worked example", expanded=values["task"] == "weather_toy"):
+    with st.expander(
+        "Step through one cell: the lecture's SimpleRNN example and an LSTM illustration",
+        expanded=values["task"] == "weather_toy",
+    ):
         step_through()
     return values, None
 
 
 # ---- Step-through ---------------------------------------------------------------------------
-
-
-def _symbols_input(key, default):
-    text = st.text_input(
-        "Input sequence", ", ".join(default), key=key, help="Days among S, C, R, T, separated by commas."
-    )
-    symbols = tuple(s.strip().upper() for s in text.split(",") if s.strip())
-    bad = [s for s in symbols if s not in SYMBOLS]
-    if bad or not symbols:
-        st.error(f"Each input must be one of {', '.join(SYMBOLS)}, separated by commas; got {text!r}.")
-        return None
-    return symbols
-
-
-def _rnn_tables():
-    units = [f"h{i + 1}" for i in range(3)]
-    weights = pd.DataFrame(
-        np.concatenate([LECTURE["W_xh"], LECTURE["W_hh"], LECTURE["b"][:, None], LECTURE["h_1"][:, None]], axis=1),
-        index=units,
-        columns=[*(f"W_xh·{s}" for s in SYMBOLS), *(f"W_hh·{u}" for u in units), "b", "h_1"],
-    )
-    output = pd.DataFrame(LECTURE["W_hy"], index=[f"y·{s}" for s in SYMBOLS], columns=units)
-    return weights, output
-
-
-def _simple_rnn_step_through():
-    st.markdown(
-        "h_t = tanh(W_hh·h_(t−1) + W_xh·x_t + b), y_t = W_hy·h_t, prediction = softmax(y_t). "
-        "The defaults are the lecture's weights; edit any number and every value below follows."
-    )
-    weights, output = _rnn_tables()
-    left, right = st.columns([3, 2])
-    with left:
-        w = st.data_editor(weights, key="rnn_step_weights", width="stretch")
-    with right:
-        v = st.data_editor(output, key="rnn_step_output", width="stretch")
-    symbols = _symbols_input("rnn_step_inputs", LECTURE["inputs"])
-    if symbols is None:
-        return
-    W = w.to_numpy(dtype=float)
-    steps = rnn_steps(W[:, :4], W[:, 4:7], v.to_numpy(dtype=float), W[:, 7], W[:, 8], symbols)
-    for t, step in enumerate(steps, start=2):
-        guess = SYMBOLS[int(np.argmax(step["softmax"]))]
-        st.markdown(
-            f"**x_{t} = {step['x']}** · W_xh·x_{t} = {_vector(step['from_input'])} · W_hh·h_{t - 1} = {_vector(step['from_state'])}  \n"
-            f"h_{t} = tanh(W_hh·h_{t - 1} + W_xh·x_{t} + b) = tanh({_vector(step['pre'])}) = {_vector(step['h'])}  \n"
-            f"y_{t} = W_hy·h_{t} = {_vector(step['y'])} · softmax = {_vector(step['softmax'])} → predicts **{guess}**"
-        )
-    st.caption(
-        "Untrained, the lecture's network answers S after S, C, R where the weather says T: training fixes "
-        "that (task weather_toy, cell simple_rnn, 3 units starts from these weights). Keras' SimpleRNN "
-        "computes x·kernel + h·recurrent_kernel, so its kernel is W_xhᵀ and its recurrent kernel W_hhᵀ."
-    )
-
-
-def _lstm_step_through():
-    st.markdown(
-        "Gates: i (input), f (forget), o (output) = sigmoid(W·x_t + U·h_(t−1) + b); candidate "
-        "g = tanh(…). Cell: c_t = f∗c_(t−1) + i∗g. State: h_t = o∗tanh(c_t). Two units, inputs S, C, R, T; "
-        "the forget bias starts at 1, as in Keras."
-    )
-    rows = [f"{g}{u}" for g in GATES for u in (1, 2)]
-    table = pd.DataFrame(
-        np.concatenate([LSTM_EXAMPLE["W"], LSTM_EXAMPLE["U"], LSTM_EXAMPLE["b"][:, None]], axis=1),
-        index=rows,
-        columns=[*(f"W·{s}" for s in SYMBOLS), "U·h1", "U·h2", "b"],
-    )
-    w = st.data_editor(table, key="rnn_step_lstm", width="stretch").to_numpy(dtype=float)
-    symbols = _symbols_input("rnn_step_lstm_inputs", LSTM_EXAMPLE["inputs"])
-    if symbols is None:
-        return
-    steps = lstm_steps(w[:, :4], w[:, 4:6], w[:, 6], LSTM_EXAMPLE["h_0"], LSTM_EXAMPLE["c_0"], symbols)
-    frame = pd.DataFrame(
-        [
-            {
-                "t": t,
-                "x": s["x"],
-                "unit": u + 1,
-                **{name: round(float(s[name][u]), 4) for name in ("i", "f", "g", "o", "c", "h")},
-            }
-            for t, s in enumerate(steps, start=1)
-            for u in range(2)
-        ]
-    )
-    st.dataframe(frame, hide_index=True, width="stretch")
-    st.caption(
-        "Start: h_0 = c_0 = 0. A forget gate near 1 keeps c; an input gate near 0 ignores the candidate. "
-        "The cell state only passes through f and +, never through a squashing weight matrix, which is why "
-        "its gradient survives long sequences."
-    )
-
-
-def step_through():
-    """Editable SimpleRNN (the lecture's example) and LSTM cells with every intermediate value."""
-    rnn_tab, lstm_tab = st.tabs(["SimpleRNN (lecture example)", "LSTM cell"])
-    with rnn_tab:
-        _simple_rnn_step_through()
-    with lstm_tab:
-        _lstm_step_through()
-
-
-# ---- Live views -----------------------------------------------------------------------------
 
 
 def draw(run, data, job):
@@ -253,7 +175,7 @@ def draw(run, data, job):
         st.caption(
             "How strongly the loss on 32 validation sequences depends on each hidden state h_t (log scale). "
             "A curve that falls steeply towards early steps means those steps hardly teach the network "
-            "anything: the vanishing gradient."
+            "anything: the vanishing gradient (the product of Jacobians under “Why gradients vanish or explode”)."
         )
     with right:
         if snap.get("gates"):
@@ -317,6 +239,17 @@ def _compare_live(entries, done):
             )
 
 
+def cell_sizes(units, n_features):
+    """The sentence comparing the weight counts of the three recurrent layers at `units` units."""
+    simple, gru, lstm = (recurrent_params(cell, units, n_features) for cell in ("simple_rnn", "gru", "lstm"))
+    return (
+        f"At {units} units on {n_features} input features the recurrent layer has {simple:,} weights as a "
+        f"SimpleRNN, {gru:,} as a GRU ({gru / simple:.1f}×) and {lstm:,} as an LSTM ({lstm / simple:.1f}×): "
+        "an LSTM has a full set of input, recurrent and bias weights for each of its three gates and its "
+        "candidate, a GRU for its two gates and its candidate, a SimpleRNN just one set."
+    )
+
+
 def compare_section(config):
     """ "Compare cells": SimpleRNN, LSTM and GRU on the same data and seed, curves overlaid."""
     st.subheader("Compare cells")
@@ -324,6 +257,9 @@ def compare_section(config):
         "The same task, data, seed and settings, trained three times with only the cell changed: "
         "a SimpleRNN, an LSTM and a GRU."
     )
+    if config is not None:
+        with contextlib.suppress(ValueError):  # the preview already says why the data cannot load
+            st.caption(cell_sizes(config.units, _summary(config)[3]))
     compare_controls("rnn", COMPARE_KEY, "Compare cells", config, _variants, _shared, _compare_live)
 
 
@@ -341,6 +277,11 @@ def _shared(config):
 # ---- State dynamics -------------------------------------------------------------------------
 
 
+def dynamics_words(activation, radius):
+    """What the state dynamics show for `activation`, in words; for sigmoid with the factor radius/4."""
+    return DYNAMICS_WORDS[activation].format(quarter=radius / 4)
+
+
 def dynamics_section():
     """The hidden state and its gradient over time for a chosen spectral radius and activation."""
     st.subheader("Why gradients vanish or explode")
@@ -349,6 +290,16 @@ def dynamics_section():
         "W_hh is a random matrix with positive entries, scaled so its largest eigenvalue (the spectral "
         "radius) is the value you pick. ∂h_t/∂h_0 is what backpropagation through time multiplies a gradient "
         "by on its way from step t back to step 0."
+    )
+    st.markdown(
+        "Backpropagation through time, written out for a loss L = Σ_t L_t and weights W shared by every step "
+        "(∂⁺h_k/∂W is W's direct effect on h_k with h_(k−1) held fixed, f the activation and a_j = W_hh·h_(j−1) + W_xh·x_j + b):"
+    )
+    st.latex(BPTT)
+    st.markdown(
+        "Each term multiplies t − k Jacobians, so its size is at most (max f′ · ‖W_hh‖)^(t−k), with ‖W_hh‖ the "
+        "largest singular value: when that is below 1, the terms that link a loss to early steps vanish. The "
+        "lab's tasks score only the last step, so only t = T is left; the chart shows the product for k = 0."
     )
     left, right = st.columns([1, 3])
     with left:
@@ -360,9 +311,7 @@ def dynamics_section():
         st.altair_chart(dynamics_chart(dyn, radius, activation), width="stretch")
     st.caption(
         f"After {steps} steps: ‖h_t‖ = {dyn['h_norm'][-1]:.3g}, ‖∂h_t/∂h_0‖ = {dyn['gradient_norm'][-1]:.3g}. "
-        "Below 1 the state and the gradient die out like radiusᵗ; above 1 ReLU blows up while tanh saturates, "
-        "and a saturated tanh (or sigmoid, whose slope is at most 1/4) kills the gradient anyway. Gradient "
-        "clipping caps the explosions; only gates (LSTM, GRU) cure the vanishing."
+        f"{dynamics_words(activation, radius)} {REMEDIES}"
     )
 
 

@@ -4,6 +4,8 @@ Conventions follow the lecture (weights act on column vectors):
     SimpleRNN: h_t = tanh(W_hh·h_{t−1} + W_xh·x_t + b), y_t = W_hy·h_t.
     LSTM: [i, f, g, o] = W·x_t + U·h_{t−1} + b split in four (i, f, o through a
     sigmoid, the candidate g through tanh); c_t = f∗c_{t−1} + i∗g, h_t = o∗tanh(c_t).
+The slides call the given start state h_1 and the first input x_1, so reading x_t
+gives h_(t+1); counted the usual way (and in Keras) the start state is h_0.
 Keras stores the transposes: SimpleRNN's kernel is W_xhᵀ and its recurrent
 kernel W_hhᵀ; LSTM's kernel is Wᵀ with the gates in the same order i, f, g, o.
 """
@@ -76,6 +78,12 @@ def softmax(y):
     return e / e.sum()
 
 
+def readout(W_hy, h):
+    """What a state predicts: dict with `h`, `y` (W_hy·h) and `softmax` (of y)."""
+    y = W_hy @ h
+    return {"h": h, "y": y, "softmax": softmax(y)}
+
+
 def rnn_steps(W_xh, W_hh, W_hy, b, h_start, inputs):
     """Runs a SimpleRNN cell over `inputs`, keeping every intermediate number.
 
@@ -95,18 +103,7 @@ def rnn_steps(W_xh, W_hh, W_hy, b, h_start, inputs):
         from_input, from_state = W_xh @ x, W_hh @ h
         pre = from_input + from_state + b
         h = np.tanh(pre)
-        y = W_hy @ h
-        out.append(
-            {
-                "x": symbol,
-                "from_input": from_input,
-                "from_state": from_state,
-                "pre": pre,
-                "h": h,
-                "y": y,
-                "softmax": softmax(y),
-            }
-        )
+        out.append({"x": symbol, "from_input": from_input, "from_state": from_state, "pre": pre, **readout(W_hy, h)})
     return out
 
 
@@ -141,6 +138,22 @@ def lstm_steps(W, U, b, h_start, c_start, inputs):
     """Runs an LSTM cell over weather symbols; each step's dict also names its input `x`."""
     steps = lstm_run(W, U, b, h_start, c_start, [one_hot(s) for s in inputs])
     return [{"x": s, **step} for s, step in zip(inputs, steps)]
+
+
+def recurrent_params(cell, units, n_features):
+    """The number of weights in a Keras recurrent layer: kernel, recurrent kernel and biases.
+
+    A SimpleRNN has one such set, a GRU three (update and reset gates and the
+    candidate, each with two biases as Keras' `reset_after=True` builds them) and
+    an LSTM four (input, forget and output gates and the candidate).
+
+    Args:
+        cell: "simple_rnn", "lstm" or "gru".
+        units: the size of the hidden state.
+        n_features: the size of each input vector.
+    """
+    sets, biases = {"simple_rnn": (1, 1), "gru": (3, 2), "lstm": (4, 1)}[cell]
+    return sets * units * (n_features + units + biases)
 
 
 def recurrent_matrix(radius, units=16, seed=0):
