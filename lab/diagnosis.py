@@ -112,7 +112,7 @@ def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None, handi
     }
 
 
-def diagnose_history(history, batch_loss=None, *, epochs_planned=None, handicaps=None):
+def diagnose_history(history, batch_loss=None, *, epochs_planned=None, config=None):
     """Names what a Keras-style history shows (see `diagnose`; a GAN's history goes to `diagnose_gan`).
 
     Args:
@@ -120,7 +120,9 @@ def diagnose_history(history, batch_loss=None, *, epochs_planned=None, handicaps
             other keys are ignored.
         batch_loss: each batch's own loss, or None.
         epochs_planned: total epochs the run will have, or None.
-        handicaps: see `diagnose`.
+        config: the run's config, or None when unknown (a history from a file): its settings that act
+            only in training explain a validation below training, and a GAN's label smoothing moves the
+            equilibrium.
 
     Returns:
         The dict returned by `diagnose`.
@@ -131,14 +133,15 @@ def diagnose_history(history, batch_loss=None, *, epochs_planned=None, handicaps
     if any("loss" not in row for row in history):
         raise ValueError("Every epoch of the history needs a 'loss' value.")
     if is_gan_history(history):
-        return diagnose_gan(history, epochs_planned=epochs_planned)
+        smoothing = getattr(config, "label_smoothing", 0.0)
+        return diagnose_gan(history, epochs_planned=epochs_planned, label_smoothing=smoothing)
     val = [row.get("val_loss") for row in history]
     return diagnose(
         [row["loss"] for row in history],
         val if any("val_loss" in row for row in history) else None,
         batch_loss,
         epochs_planned=epochs_planned,
-        handicaps=handicaps,
+        handicaps=None if config is None else train_only_settings(config),
     )
 
 
@@ -353,5 +356,5 @@ def diagnose_run(run, finished=False):
         list(run.history),
         list(run.batch_loss),
         epochs_planned=None if finished else run.epochs_planned,
-        handicaps=None if run.config is None else train_only_settings(run.config),
+        config=run.config,
     )

@@ -132,12 +132,11 @@ def load(entry, folder=FOLDER):
 
 def diagnosis(lab_name, stored):
     """Today's diagnosis of a stored run (the stored one may predate a change to the diagnosis)."""
-    from lab.config import train_only_settings
     from lab.diagnosis import diagnose_history
     from lab.registry import get_lab
 
     config = get_lab(lab_name).config_cls.from_strings(stored["config"])
-    return diagnose_history(stored["history"], stored["batch_loss"], handicaps=train_only_settings(config))
+    return diagnose_history(stored["history"], stored["batch_loss"], config=config)
 
 
 def as_run(lab_name, stored, label):

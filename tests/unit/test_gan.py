@@ -222,6 +222,16 @@ def test_gan_diagnosis_names_each_failure_and_the_balanced_game():
     ]
 
 
+def test_a_balanced_game_is_judged_against_the_equilibrium_label_smoothing_moves():
+    from lab.diagnosis import diagnose_history
+    from lab.labs.gan.config import GANConfig
+
+    settled = game(d_real=0.26, d_fake=0.24)  # around s/2 = 0.25 with label smoothing 0.5
+    assert diagnose_history(settled)["labels"] != ["balanced"]
+    found = diagnose_history(settled, config=GANConfig(label_smoothing=0.5))
+    assert found["labels"] == ["balanced"] and "near 0.25" in found["findings"][0]["evidence"]
+
+
 def history_run(config, n=6):
     """A stand-in for a finished `Run` with `n` epochs of a synthetic game: what the chart builders read."""
     frame = pd.DataFrame(game(n)).assign(epoch=np.arange(1, n + 1))

@@ -11,7 +11,11 @@ from lab.registry import MODULES, LabSpec, labs
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LAB_NAMES = ("mlp", "autoencoder", "gan", "pinn", "rnn", "attention")  # the six labs, in menu order
 HOOKS = {"data": ("load",), "setup": ("build", "metrics"), "views": ("inputs", "draw"), "codegen": ("script",)}
-STREAMLIT_ALLOWED = ("lab/ui/", "lab/labs/*/views.py", "lab/labs/*/views_*.py")  # within lab/ and models/ (pages and the home page are UI)
+STREAMLIT_ALLOWED = (
+    "lab/ui/",
+    "lab/labs/*/views.py",
+    "lab/labs/*/views_*.py",
+)  # within lab/ and models/ (pages and the home page are UI)
 
 
 def python_files(*folders):

@@ -9,6 +9,8 @@ Gaussian-mode data) the modes captured and the high-quality share. Pure numpy.
 
 import numpy as np
 
+from lab.labs.gan.game import equilibrium
+
 LABELS = ("diverged", "discriminator_wins", "mode_collapse", "oscillation", "balanced")
 MIN_EPOCHS = 5  # fewer epochs than this: too early to tell
 TAIL = 0.2  # the end of the run: its last 20% of epochs (at least 3)
@@ -20,7 +22,7 @@ COLLAPSE_QUALITY = 0.5  # ...while at least half of its samples sit on a mode (o
 SWING_MIN = 0.15  # oscillation: the high-quality share swings by 15 points or more between
 #   consecutive peaks and dips, over the last half of the run,
 MIN_SWINGS = 3  # at least 3 times
-BALANCED = (0.3, 0.7)  # D(real) and D(G(z)) both in this band at the end: near the equilibrium 1/2
+BALANCED = 0.2  # D(real) and D(G(z)) both within 0.2 of the equilibrium at the end (1/2, less with smoothing)
 
 _TEXT = {  # label: (headline, advice), most serious first
     "diverged": ("the game blew up", "Lower both learning rates about 10x."),
@@ -150,19 +152,21 @@ def _oscillation(history):
     )
 
 
-def _balanced(history):
+def _balanced(history, label_smoothing):
     real, k = _tail(_column(history, "d_real"))
     fake, _ = _tail(_column(history, "d_fake"))
     real_end, fake_end = float(np.nanmedian(real)), float(np.nanmedian(fake))
-    lo, hi = BALANCED
-    if lo <= real_end <= hi and lo <= fake_end <= hi:
+    centre = equilibrium("non_saturating", label_smoothing)["d"]  # D's output there is the same for every loss
+    if abs(real_end - centre) <= BALANCED and abs(fake_end - centre) <= BALANCED:
         return _finding(
-            "balanced", f"over the last {k} epochs D(real) is {real_end:.2f} and D(G(z)) {fake_end:.2f}, both near 1/2"
+            "balanced",
+            f"over the last {k} epochs D(real) is {real_end:.2f} and D(G(z)) {fake_end:.2f}, both near "
+            f"{centre:g}, the equilibrium",
         )
     return None
 
 
-def diagnose_gan(history, *, epochs_planned=None):
+def diagnose_gan(history, *, epochs_planned=None, label_smoothing=0.0):
     """Names how a GAN's game goes.
 
     Args:
@@ -170,6 +174,7 @@ def diagnose_gan(history, *, epochs_planned=None):
             and optionally `g_grad_norm`, `spread`, `modes_captured`,
             `high_quality_fraction` (the GAN lab's history).
         epochs_planned: total epochs of a live run, or None.
+        label_smoothing: the run's one-sided label smoothing, which moves D's equilibrium below 1/2.
 
     Returns:
         The same shape as `lab.diagnosis.diagnose`: "labels", "findings"
@@ -183,7 +188,7 @@ def diagnose_gan(history, *, epochs_planned=None):
     else:
         findings = [f for f in (_discriminator_wins(history), _mode_collapse(history), _oscillation(history)) if f]
         if not findings:
-            findings = [f for f in (_balanced(history),) if f]
+            findings = [f for f in (_balanced(history, label_smoothing),) if f]
     return {
         "labels": [f["label"] for f in findings],
         "findings": findings,
