@@ -190,9 +190,9 @@ def _views_live(job, draw):
         draw(job.run, job.data, job)
 
 
-def _classroom_task():
+def _classroom_task(config_cls):
     """The teacher's task of a classroom link, and the controls it hides."""
-    hidden, task = classroom(st.query_params.to_dict())
+    hidden, task = classroom(st.query_params.to_dict(), config_cls)
     if task:
         with st.container(border=True, key="classroom_task"):
             st.markdown(":material/school: **Your task**")
@@ -219,7 +219,7 @@ def lab_page(lab_name):
     views = lab.module("views")
     page_setup(lab.title)
     st.title(lab.title)
-    hidden = _classroom_task()
+    hidden = _classroom_task(lab.config_cls)
     values, problems = config_widgets(lab.config_cls, lab_name, hidden=hidden)
     for problem in problems:
         st.warning(problem)

@@ -128,18 +128,26 @@ def _layer_editor(prefix, units_spec, act_spec, units, acts):
     return tuple(widths), tuple(activations)
 
 
-CLASSROOM_KEYS = ("hide", "task")  # query parameters of a classroom link (kept in the URL)
+def task_key(config_cls):
+    """The query parameter of a classroom link's task text: `task`, or `assignment` in labs whose own setting is
+    called `task` (the RNN's and the attention lab's)."""
+    return "assignment" if "task" in specs(config_cls) else "task"
 
 
-def classroom(query):
+def classroom_keys(config_cls):
+    """The query parameters of a classroom link (kept in the URL beside the settings)."""
+    return ("hide", task_key(config_cls))
+
+
+def classroom(query, config_cls):
     """The classroom settings of a URL: `(hidden fields, task text)`.
 
     `hide` lists the fields whose widgets a teacher hides (comma-separated, or
-    `all`); `task` is the text the students see above the lab.
+    `all`); `task` (see `task_key`) is the text the students see above the lab.
     """
     hide = query.get("hide", "")
     hidden = {"all"} if hide.strip() == "all" else {name.strip() for name in hide.split(",") if name.strip()}
-    return hidden, query.get("task", "").strip()
+    return hidden, query.get(task_key(config_cls), "").strip()
 
 
 def config_widgets(config_cls, prefix, container=None, hidden=()):
@@ -198,7 +206,8 @@ def config_widgets(config_cls, prefix, container=None, hidden=()):
 def sync_query_params(config):
     """Writes the settings that differ from the defaults into the URL, so it can be shared (classroom keys stay)."""
     wanted = config.to_strings(only_changed=True)
-    wanted.update({k: v for k, v in st.query_params.to_dict().items() if k in CLASSROOM_KEYS})
+    kept = classroom_keys(type(config))
+    wanted.update({k: v for k, v in st.query_params.to_dict().items() if k in kept})
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -209,7 +218,7 @@ def share_query(config, hide=(), task=""):
     if hide:
         query["hide"] = ",".join(hide)
     if task:
-        query["task"] = task
+        query[task_key(type(config))] = task
     return urllib.parse.urlencode(query, safe=",")
 
 

@@ -39,3 +39,18 @@ def test_hide_all_leaves_only_train():
     at = open_lab_page("pages/1_MLP.py", {"hide": "all", "task": "Just watch"})
     assert not at.sidebar.selectbox and not at.sidebar.number_input
     assert not at.button(key="train").disabled
+
+
+def test_labs_with_their_own_task_setting_keep_it_apart_from_the_teachers_task():
+    at = open_lab_page("pages/5_RNN_LSTM.py", {"task": "weather_toy"})
+    assert not at.exception and at.selectbox(key="rnn_task").value == "weather_toy"
+    assert not [t.value for t in at.text]  # a shared setting is not a teacher's task
+    at.text_area(key="rnn_class_task").set_value("Which cell remembers?").run()
+    link = next(c.value for c in at.code if "assignment=" in c.value)
+    assert "task=weather_toy" in link and "assignment=Which+cell+remembers%3F" in link
+    student = open_lab_page("pages/5_RNN_LSTM.py", {"task": "weather_toy", "assignment": "Which cell remembers?"})
+    assert "Which cell remembers?" in [t.value for t in student.text]
+    assert student.selectbox(key="rnn_task").value == "weather_toy" and student.query_params["assignment"]
+    student.selectbox(key="rnn_task").set_value("copy").run()
+    assert student.query_params["task"] == "copy"  # the URL follows the setting, the teacher's text stays
+    assert student.query_params["assignment"] == "Which cell remembers?"
