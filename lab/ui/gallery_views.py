@@ -46,7 +46,8 @@ def _side(entry, stored, which):
     st.code(f"python -m lab run {entry.lab} {settings}", language="bash", wrap_lines=True)
     fields = specs(get_lab(entry.lab).config_cls)
     for name in (k for k, v in config.items() if v == ""):
-        st.caption(f"`{name}=''` is an empty value on purpose: {fields[name].help}")
+        words = fields[name].help
+        st.caption(f"`{name}=''` is an empty value on purpose. {fields[name].label}: {words[0].lower()}{words[1:]}")
 
 
 def _open_button(entry, settings, key, label):

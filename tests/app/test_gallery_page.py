@@ -13,6 +13,12 @@ def test_gallery_shows_each_built_entry_with_problem_and_fix():
     assert titles.count("The problem") == titles.count("The fix") + titles.count("For contrast") == len(built) > 0
     headers = [h.value for h in at.subheader]
     assert all(e.title in headers for e in gallery.entries())
+    assert "--set hidden_units=''" in " ".join(c.value for c in at.code)  # an empty value a person can type
+    assert any("`hidden_units=''` is an empty value on purpose" in c.value for c in at.caption)
+    assert any(
+        f"{gallery.load(gallery.get_entry('attention-text-overfitting'))['run']['params']:,} weights" in m.value
+        for m in at.markdown
+    )
 
 
 def test_filter_by_lab_and_open_in_lab_loads_the_settings():

@@ -40,6 +40,16 @@ def test_retrained_entry_reproduces_its_label(entry_id, tmp_path):
     stored = gallery.rebuild(entry, folder=tmp_path)
     assert entry.label in stored["run"]["diagnosis"]["labels"]
     assert (tmp_path / f"{entry_id}.json").exists()
+    assert stored["run"]["params"] == 1185  # the texts quote the stored count: moons, 2 inputs, 32-32, 1 output
+
+
+@pytest.mark.parametrize("entry", BUILT, ids=[e.id for e in BUILT])
+def test_the_numbers_a_cause_quotes_come_from_its_run(entry):
+    stored = gallery.load(entry)
+    text = entry.cause_text(stored)
+    assert "{" not in text
+    if "{params}" in entry.cause:
+        assert f"{stored['run']['params']:,} weights" in text
 
 
 def test_cli_lists_entries_and_rejects_unknown_ones(capsys):

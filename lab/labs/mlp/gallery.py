@@ -38,7 +38,7 @@ ENTRIES = (
         "Overfitting: validation turns up",
         "overfitting",
         {"n_samples": "200", "noise": "0.4", "hidden_units": "256,256,256", "epochs": "300", "batch_size": "16"},
-        "A big network (130,000 weights) on 150 very noisy training points memorises the noise: training loss "
+        "A big network ({params} weights) on 150 very noisy training points memorises the noise: training loss "
         "keeps falling towards 0 while the validation loss reaches a minimum early and then climbs.",
         {"epochs": "20"},
         "Stop near the validation minimum (about epoch 20), as Keras' EarlyStopping callback "
