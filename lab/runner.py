@@ -19,9 +19,9 @@ import traceback
 
 import keras
 
-from lab.callbacks import diagnose_run, live_callbacks
+from lab.callbacks import Publish, diagnose_run, live_callbacks
 from lab.config import live_fields, live_value
-from lab.events import Publish, RunPublisher
+from lab.events import RunPublisher
 from lab.job_queue import env_int
 from lab.registry import Setup, get_lab
 from lab.runs import STEPPABLE, Run

@@ -1,14 +1,12 @@
 """Optimizers by name, shared by every lab."""
 
-import keras
-
-OPTIMIZERS = {
-    "sgd": lambda lr: keras.optimizers.SGD(learning_rate=lr),
-    "momentum": lambda lr: keras.optimizers.SGD(learning_rate=lr, momentum=0.9),
-    "rmsprop": lambda lr: keras.optimizers.RMSprop(learning_rate=lr),
-    "adam": lambda lr: keras.optimizers.Adam(learning_rate=lr),
-    "adagrad": lambda lr: keras.optimizers.Adagrad(learning_rate=lr),
-    "adadelta": lambda lr: keras.optimizers.Adadelta(learning_rate=lr),
+OPTIMIZERS = {  # name: (Keras class, its options besides the learning rate)
+    "sgd": ("SGD", {}),
+    "momentum": ("SGD", {"momentum": 0.9}),
+    "rmsprop": ("RMSprop", {}),
+    "adam": ("Adam", {}),
+    "adagrad": ("Adagrad", {}),
+    "adadelta": ("Adadelta", {}),
 }
 
 
@@ -19,4 +17,7 @@ def make_optimizer(name, learning_rate):
         name: one of `OPTIMIZERS` ("momentum" is SGD with momentum 0.9).
         learning_rate: the initial learning rate.
     """
-    return OPTIMIZERS[name](learning_rate)
+    import keras  # here, so that the table above can be read without TensorFlow
+
+    cls, options = OPTIMIZERS[name]
+    return getattr(keras.optimizers, cls)(learning_rate=learning_rate, **options)

@@ -19,9 +19,9 @@ import numpy as np
 import tensorflow as tf
 
 from models.pinn_lbfgs import lbfgs
+from models.pinn_plan import LOG_LAMBDA2_START
 
 EQUATIONS = ("burgers", "heat")
-LOG_LAMBDA2_START = -6.0  # λ2 starts at e^−6 ≈ 0.0025, λ1 at 0 (as Raissi et al. start them)
 
 
 @keras.saving.register_keras_serializable(package="lab")
@@ -325,20 +325,3 @@ def build_pinn(config, x_u, u, x_f):
     # XLA: an Adam step 4-21% faster on CPU (bench/pinn_xla.py); L-BFGS uses it too (`lbfgs_jit_compile`).
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate), jit_compile=True)
     return model
-
-
-def pinn_warnings(config):
-    """Sentences about questionable PINN choices (kept, never silently fixed)."""
-    warnings = []
-    if config.activation == "relu":
-        warnings.append(
-            "relu is piecewise linear: its second derivative is 0 almost everywhere (undefined at 0), so u_xx "
-            "vanishes and the residual cannot see the viscosity term. Smooth activations (tanh, sin) suit PINNs."
-        )
-    if config.weight_f == 0:
-        warnings.append(
-            "The PDE weight is 0: the network only fits the data and knows nothing of the physics inside the domain."
-        )
-    if config.mode == "inverse" and config.n_u < 500:
-        warnings.append("Few measurements: λ1 and λ2 are hard to pin down from fewer than about 500 samples.")
-    return tuple(warnings)

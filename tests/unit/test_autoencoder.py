@@ -17,7 +17,8 @@ from lab.labs.autoencoder.data import add_noise
 from lab.labs.autoencoder.data import load as load_image_data
 from lab.runs import Run
 from lab.training import JobQueue, TrainingJob, model_to_bytes
-from models.autoencoder import autoencoder_warnings, build_autoencoder, count_parameters, decoder_of, encoder_of
+from models.autoencoder import build_autoencoder, decoder_of, encoder_of
+from models.autoencoder_plan import autoencoder_warnings, count_parameters
 
 TINY = AutoencoderConfig(dataset="digits", hidden_units=(16,), bottleneck=4, epochs=2, batch_size=128)
 

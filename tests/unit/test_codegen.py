@@ -21,7 +21,8 @@ from lab.labs.mlp.data import load as load_mlp_data
 from lab.registry import get_lab
 from lab.training import TrainingJob
 from models.autoencoder import build_autoencoder
-from models.mlp import choose_head, encode_targets
+from models.mlp import encode_targets
+from models.mlp_plan import choose_head
 from models.optimizers import make_optimizer
 
 ALLOWED_IMPORTS = {"numpy", "sklearn", "keras", "pandas"}

@@ -2,7 +2,10 @@
 
 import ast
 import importlib
+import os
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -152,3 +155,24 @@ def test_no_view_or_page_assigns_to_a_model_an_optimizer_a_job_or_a_run():
                         found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
                         break
     assert found == []
+
+
+PAGES_WITHOUT_TENSORFLOW = """
+import sys
+from lab.backends import ThreadBackend
+ThreadBackend.describe = lambda self: "worker processes"  # only the in-process stand-in for workers needs TensorFlow
+from tests.app.support import open_lab_page
+for page in sys.argv[1:]:
+    assert not open_lab_page(page).exception, page
+    assert "tensorflow" not in sys.modules and "keras" not in sys.modules, page
+"""
+
+
+def test_every_page_renders_without_importing_tensorflow():
+    """The server's process draws pages; TensorFlow lives in the workers (its import took 4 s of a first visit)."""
+    pages = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    env = {**os.environ, "LAB_BACKEND": "thread", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", PAGES_WITHOUT_TENSORFLOW, *pages], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]

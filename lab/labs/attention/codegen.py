@@ -8,10 +8,10 @@ the transformer (the lab's `PositionalEncoding` layer copied from
 
 import inspect
 
-from lab.codegen import assignments, keras_script, notes, optimizer_code
+from lab.codegen import assignments, keras_script, notes, optimizer_code, source_of
 from lab.labs.attention import data as data_text
 from lab.labs.attention.config import TOY_TASKS
-from models import attention as attention_model
+from models import attention_plan
 
 TOY_DATA = """\
 TOY_TASKS = {toy_tasks!r}
@@ -111,8 +111,8 @@ def script(config):
         EPOCHS=config.epochs,
     )
     model = MODEL.format(
-        sinusoidal_table=inspect.getsource(attention_model.sinusoidal_table),
-        positional_encoding=inspect.getsource(attention_model.PositionalEncoding).replace(
+        sinusoidal_table=source_of("models.attention", "sinusoidal_table"),
+        positional_encoding=source_of("models.attention", "PositionalEncoding").replace(
             "POSITIONAL", "POSITIONAL_KINDS"
         ),
         optimizer=optimizer_code(config.optimizer),
@@ -121,9 +121,9 @@ def script(config):
         title=f"A small transformer on {'the Gettysburg Address' if config.task == 'text' else f'the {config.task} task'}",
         lab="attention",
         imports="from keras import ops\n",
-        settings=notes(attention_model.attention_warnings(config))
+        settings=notes(attention_plan.attention_warnings(config))
         + assignments(names)
-        + f"\nPOSITIONAL_KINDS = {attention_model.POSITIONAL!r}",
+        + f"\nPOSITIONAL_KINDS = {attention_plan.POSITIONAL!r}",
         data=data,
         seeded="the initial weights, the dropout masks and the shuffling",
         model=model,

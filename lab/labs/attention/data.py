@@ -18,6 +18,7 @@ TEXT_PATH = pathlib.Path(__file__).resolve().parents[3] / "data" / "gettysburg.t
 N_VAL = 1000  # validation sequences of the toy tasks
 TEXT_VAL_SHARE = 0.1  # the text's last 10% validates (never trained on)
 N_EXAMPLES = 4  # validation examples whose attention is drawn live
+SAMPLE_PROMPT = "Four score and"  # the text task's sample and the page's first prompt
 
 
 @dataclasses.dataclass

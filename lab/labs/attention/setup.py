@@ -3,20 +3,20 @@
 import numpy as np
 
 from lab.callbacks import steps_per_epoch
-from lab.labs.attention.data import encode_text
+from lab.labs.attention.data import SAMPLE_PROMPT, encode_text
 from lab.registry import Setup
 from lab.runs import Snapshot
 
 MAX_FRAMES = 60  # attention maps kept for the epoch scrubber (thinned evenly beyond this)
 LOSS_SAMPLES = 256  # training sequences behind the untrained model's loss
-SAMPLE_PROMPT = "Four score and"
 SAMPLE_CHARS = 200
 SAMPLE_TEMPERATURE = 0.5
 
 
 def build(config, data):
     """Builds the transformer and its fit data; called in the training thread after seeding."""
-    from models.attention import attention_warnings, build_transformer
+    from models.attention import build_transformer
+    from models.attention_plan import attention_warnings
 
     model, probe = build_transformer(config, data.vocab_size, return_probe=True)
     frames = []

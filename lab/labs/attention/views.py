@@ -8,8 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lab import charts
-from lab.labs.attention.data import encode_text, example_tokens, parse_tokens, task_targets
-from lab.labs.attention.setup import SAMPLE_PROMPT
+from lab.labs.attention.data import SAMPLE_PROMPT, encode_text, example_tokens, parse_tokens, task_targets
 from lab.ui.layout import show_chart
 from lab.ui.widgets import kept_text_input, preset_button
 

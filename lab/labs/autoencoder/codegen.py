@@ -2,7 +2,7 @@
 
 from lab.codegen import FLOAT32, STRATIFIED_SPLIT, assignments, keras_script, notes, optimizer_code
 from lab.labs.autoencoder.config import SPLIT_DATASETS
-from models.autoencoder import autoencoder_warnings
+from models.autoencoder_plan import autoencoder_warnings
 
 # The autoencoder lab's images (as `lab.labs.autoencoder.data` loads them): imports, then code for x and y.
 IMAGES = {

@@ -27,7 +27,8 @@ def build(config, data):
     seeded by `config.seed`) and the targets are the clean images. Validation
     always reconstructs clean images from clean images.
     """
-    from models.autoencoder import autoencoder_warnings, build_autoencoder, decoder_of, encoder_of
+    from models.autoencoder import build_autoencoder, decoder_of, encoder_of
+    from models.autoencoder_plan import autoencoder_warnings
 
     model = build_autoencoder(config, data.n_pixels)
     parts = {"encoder": encoder_of(model), "decoder": decoder_of(model)}

@@ -92,7 +92,7 @@ def inputs(values):
 
 def preview(config, upload):
     """What the validated settings' network and data look like, before training."""
-    from models.autoencoder import autoencoder_warnings, count_parameters
+    from models.autoencoder_plan import autoencoder_warnings, count_parameters
 
     try:
         name, n_train, n_val, n_pixels = _data_summary(config.dataset, config.val_split, config.seed)

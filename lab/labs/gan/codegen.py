@@ -3,10 +3,9 @@
 import inspect
 import re
 
-from lab.codegen import assignments, notes
+from lab.codegen import assignments, notes, source_of
 from lab.labs.gan import data as data_gan
-from models import gan as gan_model
-from models.gan import gan_warnings
+from models.gan_plan import gan_warnings
 
 # Methods of `models.gan.GAN` the script leaves out: saving and the page's step-by-hand controls.
 LAB_ONLY = ("step_discriminator", "step_generator", "get_config", "from_config")
@@ -31,9 +30,9 @@ x = np.asarray(x, dtype="float32") / 127.5 - 1.0
 """
 
 
-def _class_source(cls, drop):
-    """The source of `cls` without its decorator and without the methods named in `drop`."""
-    lines = inspect.getsource(cls).splitlines()
+def _class_source(source, drop):
+    """A class's `source` without its decorator and without the methods named in `drop`."""
+    lines = source.splitlines()
     lines = lines[next(i for i, line in enumerate(lines) if line.startswith("class ")) :]
     chunks, current = [], []
     for line in lines:
@@ -138,9 +137,9 @@ discriminator updates, then one generator update.
 """
 
 
-{inspect.getsource(gan_model.make_mlp)}
+{source_of("models.gan", "make_mlp")}
 
-{_class_source(gan_model.GAN, LAB_ONLY)}
+{_class_source(source_of("models.gan", "GAN"), LAB_ONLY)}
 
 """
 ## Training

@@ -98,7 +98,8 @@ def epoch_quality(model, data, z):
 
 def build(config, data):
     """Builds the GAN and its fit data; called in the training thread after seeding."""
-    from models.gan import build_gan, gan_warnings
+    from models.gan import build_gan
+    from models.gan_plan import gan_warnings
 
     model = build_gan(config, n_features=data.x.shape[1], image=data.is_image)
     z = fixed_noise(config.latent_dim, IMAGE_SCORED if data.is_image else N_SAMPLES)

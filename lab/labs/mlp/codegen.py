@@ -5,7 +5,7 @@ import textwrap
 
 from lab.codegen import FLOAT32, SPLIT, STRATIFIED_SPLIT, assignments, keras_script, literal, notes, optimizer_code
 from lab.labs.mlp import data as lab_data
-from models.mlp import choose_head
+from models.mlp_plan import choose_head
 
 # The calls of `data._toy`; the lab's own generators are copied into the script.
 OWN_TOYS = ("xor", "spirals", "sine")

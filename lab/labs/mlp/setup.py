@@ -13,7 +13,8 @@ GRADIENT_SAMPLES = 256
 
 def build(config, data):
     """Builds the MLP and its fit data; called in the training thread after seeding."""
-    from models.mlp import build_mlp, choose_head, encode_targets
+    from models.mlp import build_mlp, encode_targets
+    from models.mlp_plan import choose_head
 
     head = choose_head(data.task, data.n_classes, config.loss, config.output_activation)
     model = build_mlp(config, data.x_train, head)

@@ -93,7 +93,7 @@ def preview(config, upload):
         words = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"
         st.error(f"The data could not be prepared: {words}")
         return
-    from models.mlp import choose_head, count_parameters
+    from models.mlp_plan import choose_head, count_parameters
 
     head = choose_head(data.task, data.n_classes, config.loss, config.output_activation)
     params = count_parameters(data.input_dim, config.hidden_units, head.units)

@@ -2,12 +2,11 @@
 
 import inspect
 
-from lab.codegen import assignments, notes
+from lab.codegen import assignments, notes, source_of
 from lab.labs.pinn import data as data_pinn
 from lab.labs.pinn import reference as burgers
 from lab.labs.pinn.config import STEPS_PER_EPOCH
-from models import pinn as pinn_model
-from models import pinn_lbfgs
+from models import pinn_plan
 
 HELPERS = (
     burgers.initial_condition,
@@ -23,9 +22,9 @@ HELPERS = (
 )
 
 
-def _source(function):
+def _source(source):
     """A function's source without its docstring body beyond the first line."""
-    lines = inspect.getsource(function).splitlines()
+    lines = source.splitlines()
     out, skipping = [], False
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -71,14 +70,14 @@ def _settings(config):
 
 def script(config):
     """A standalone script that reproduces a PINN run of `config` (a `PINNConfig`)."""
-    helpers = "\n\n".join(_source(f) for f in HELPERS)
-    lbfgs = _source(pinn_lbfgs.lbfgs)
+    helpers = "\n\n".join(_source(inspect.getsource(f)) for f in HELPERS)
+    lbfgs = _source(source_of("models.pinn_lbfgs", "lbfgs"))
     activation = (
         "def sin(x):\n    return keras.ops.sin(x)\n\n\nACTIVATION_FN = sin\n"
         if config.activation == "sin"
         else "ACTIVATION_FN = ACTIVATION\n"
     )
-    warning_notes = notes(pinn_model.pinn_warnings(config))
+    warning_notes = notes(pinn_plan.pinn_warnings(config))
     return f'''"""
 Title: A physics-informed network for {"Burgers'" if config.equation == "burgers" else "the heat"} equation ({config.mode} problem)
 Description: A run of Deep Learning Lab's PINN lab as plain Keras: same points, network and seed.
@@ -136,7 +135,7 @@ net = keras.Model(inputs, keras.layers.Dense(1, dtype=DTYPE)(h))
 variables = list(net.trainable_variables)
 if MODE == "inverse":  # u_t + lambda1 u u_x - lambda2 u_xx = 0, lambda2 = exp(log_lambda2) > 0
     lambda1 = tf.Variable(0.0, dtype=DTYPE)
-    log_lambda2 = tf.Variable({pinn_model.LOG_LAMBDA2_START}, dtype=DTYPE)
+    log_lambda2 = tf.Variable({pinn_plan.LOG_LAMBDA2_START}, dtype=DTYPE)
     variables += [lambda1, log_lambda2]
 X_U, U_U = tf.constant(x_u, DTYPE), tf.constant(u_u, DTYPE)
 X_F = tf.Variable(x_f, dtype=DTYPE, trainable=False)

@@ -102,7 +102,8 @@ def snapshot(model, data) -> PINNSnapshot:
 
 def build(config, data):
     """Builds the PINN and its (dummy) fit input; called in the training thread after seeding."""
-    from models.pinn import build_pinn, pinn_warnings
+    from models.pinn import build_pinn
+    from models.pinn_plan import pinn_warnings
 
     model = build_pinn(config, data.x_u, data.u, data.x_f)
     model.plan(STEPS_PER_EPOCH, config.adam_epochs, config.lbfgs_iterations, config.resample_every, data.resample)

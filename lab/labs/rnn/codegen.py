@@ -7,7 +7,7 @@ from lab.codegen import assignments, keras_script, notes, optimizer_code
 from lab.labs.rnn import data as seq
 from lab.labs.rnn.setup import uses_lecture_weights
 from lab.labs.rnn.worked_example import LECTURE
-from models.rnn import rnn_warnings
+from models.rnn_plan import rnn_warnings
 
 LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 SPLIT = """\

@@ -43,7 +43,7 @@ def make_model(config, data):
 
 def build(config, data):
     """Builds the network and its fit data; called in the training thread after seeding."""
-    from models.rnn import rnn_warnings
+    from models.rnn_plan import rnn_warnings
 
     model = make_model(config, data)
     return Setup(
