@@ -7,14 +7,13 @@ presets. The error is measured after every epoch (100 steps), so the times are
 upper bounds by at most one epoch. No assertion: on a shared machine the timings
 measure the neighbours too.
 
-    python -m bench.pinn_time_to_threshold [--only "High accuracy"] [--seeds 0,1]
+    python -m bench.pinn_time_to_threshold [--only high_accuracy] [--seeds 0,1]
 """
 
 import argparse
 
 from lab.labs.pinn import LAB as PINN_LAB
-from lab.labs.pinn.config import PINNConfig
-from lab.labs.pinn.views import PRESETS
+from lab.labs.pinn.config import PRESETS, PINNConfig
 from lab.training import JobQueue, TrainingJob
 
 THRESHOLDS = (1e-2, 1e-3)
@@ -30,14 +29,15 @@ def time_to(history, threshold):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="one preset by name")
+    parser.add_argument("--only", help="one preset by its key (high_accuracy)")
     parser.add_argument("--seeds", default="0")
     args = parser.parse_args(argv)
-    for name, changes in PRESETS.items():
-        if args.only and name != args.only:
+    for preset in PRESETS:
+        name = preset.label
+        if args.only and preset.key != args.only:
             continue
         for seed in (int(s) for s in args.seeds.split(",")):
-            config = PINNConfig(**changes, seed=seed)
+            config = PINNConfig(**preset.settings, seed=seed)
             job = TrainingJob(PINN_LAB, config, PINN_LAB.load_data(config), queue=JobQueue(1)).start()
             run = job.wait()
             times = {th: time_to(run.history, th) for th in THRESHOLDS}

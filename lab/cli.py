@@ -1,4 +1,4 @@
-"""Command line: `python -m lab list | show LAB [--json] | run LAB ... | diagnose FILE | gallery [--rebuild]`.
+"""Command line: `python -m lab list | show LAB [--json] | run LAB [--preset NAME] [--set K=V] ... | diagnose FILE | gallery`.
 
 Exit status: 0 when a run ended (completed, stopped or diverged: the JSON says
 which), 2 for an invalid configuration, 1 for a failure.
@@ -24,6 +24,7 @@ def _parser():
     show.add_argument("--json", action="store_true", help="print them as JSON (the schema)")
     run = sub.add_parser("run", help="train a lab with the same engine as the app")
     run.add_argument("lab")
+    run.add_argument("--preset", metavar="NAME", help="start from one of the lab's presets (`show LAB` lists them)")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a setting (repeatable)")
     run.add_argument("--json", metavar="FILE", help="write config, history, metrics, diagnosis and status")
     run.add_argument("--save-model", metavar="FILE", help="save the trained model (.keras)")
@@ -86,6 +87,11 @@ def settings_table(lab):
                 f"  {name:{width}s}  default {default or '(empty)'}" + (f"; {allowed}" if allowed else "") + live
             )
             lines.append(f"  {'':{width}s}  {help_text}")
+    if lab.presets:
+        lines += ["", "Presets (run one with --preset NAME; --set changes it further)", "-" * 62]
+        for preset in lab.presets:
+            settings = " ".join(f"{k}={format_value(v)}" for k, v in preset.settings.items()) or "(the defaults)"
+            lines += [f"  {preset.key} ({preset.label}): {preset.note}", f"    {settings}"]
     return "\n".join(lines)
 
 
@@ -128,7 +134,9 @@ def cmd_run(args):
 
     try:
         lab = get_lab(args.lab)
-        config = lab.config_cls.from_strings(parse_sets(args.set))
+        preset = {} if args.preset is None else lab.preset(args.preset).settings
+        values = {name: format_value(value) for name, value in preset.items()} | parse_sets(args.set)
+        config = lab.config_cls.from_strings(values)  # --set wins over the preset
         data = lab.load_data(config)
     except ValueError as err:
         print(f"Invalid configuration: {err}", file=sys.stderr)
@@ -212,7 +220,12 @@ def main(argv=None):
         print(err, file=sys.stderr)
         return EXIT_INVALID
     if args.json:
-        print(json.dumps({"lab": lab.name, "title": lab.title, "settings": schema(lab.config_cls)}, indent=1))
+        presets = {p.key: {"label": p.label, "settings": p.settings, "note": p.note} for p in lab.presets}
+        print(
+            json.dumps(
+                {"lab": lab.name, "title": lab.title, "settings": schema(lab.config_cls), "presets": presets}, indent=1
+            )
+        )
     else:
         print(settings_table(lab))
     return EXIT_OK

@@ -60,6 +60,23 @@ class Spec:
         return self.max
 
 
+@dataclasses.dataclass(frozen=True)
+class Preset:
+    """Settings a lab offers together: a button on its page, `--preset KEY` on the command line.
+
+    Args:
+        key: the CLI name ("high_accuracy").
+        label: the button's text.
+        settings: `{field: value}`; the other fields keep their defaults.
+        note: what the preset gives, in a sentence.
+    """
+
+    key: str
+    label: str
+    settings: dict
+    note: str
+
+
 def param(default, kind, help, label=None, group="Model", **kwargs):
     """Declares a config field with its widget and validation metadata.
 

@@ -87,6 +87,7 @@ class LabSpec:
         steps: the actions a finished run can be stepped by hand (`job.step`).
         label_words: `{label: (icon, words)}` of the diagnosis labels the lab adds.
         log_loss: the loss chart starts on a log scale (a loss that falls by orders of magnitude).
+        presets: the lab's `lab.config.Preset`s, offered on its page and by `python -m lab run --preset`.
     """
 
     name: str
@@ -102,6 +103,7 @@ class LabSpec:
     steps: tuple[str, ...] = ()
     label_words: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
     log_loss: bool = False
+    presets: tuple = ()
 
     def module(self, part: str) -> Any:
         """The lab's module `part` ("data", "setup", "views", "codegen"), imported on first use."""
@@ -119,6 +121,18 @@ class LabSpec:
     def metrics(self, setup: Setup, run: Any) -> dict:
         """The final metrics of a run."""
         return self.module("setup").metrics(setup, run)
+
+    def preset(self, key: str) -> Any:
+        """The preset called `key`.
+
+        Raises:
+            ValueError: the lab has no such preset.
+        """
+        for preset in self.presets:
+            if preset.key == key:
+                return preset
+        known = ", ".join(p.key for p in self.presets) or "none"
+        raise ValueError(f"The {self.name} lab has no preset {key!r}; presets: {known}.")
 
     def check_step(self, action: str) -> None:
         """Raises ValueError unless `action` is one of this lab's hand steps."""

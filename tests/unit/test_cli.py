@@ -84,3 +84,30 @@ def test_diagnose_reads_the_json_of_run(tmp_path, capsys):
     diagnosis = json.loads(capsys.readouterr().out)
     assert "labels" in diagnosis and "findings" in diagnosis
     assert main(["diagnose", str(tmp_path / "missing.csv")]) == 2
+
+
+def test_a_pages_preset_runs_from_the_command_line_and_set_changes_it(tmp_path, capsys):
+    assert main(["show", "pinn"]) == 0
+    table = capsys.readouterr().out
+    assert "inverse_problem (Inverse problem)" in table and "mode=inverse depth=4 width=32" in table
+    assert main(["show", "pinn", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["presets"]["high_accuracy"]["settings"]["dtype"] == "float64"
+    out = tmp_path / "run.json"
+    small = [
+        "--set",
+        "width=8",
+        "--set",
+        "n_u=300",
+        "--set",
+        "n_f=200",
+        "--set",
+        "steps=100",
+        "--set",
+        "lbfgs_iterations=0",
+    ]
+    assert main(["run", "pinn", "--preset", "inverse_problem", *small, "--json", str(out), "--quiet"]) == 0
+    config = json.loads(out.read_text())["config"]
+    assert config["mode"] == "inverse" and config["depth"] == 4  # from the preset
+    assert config["width"] == 8 and config["n_u"] == 300  # --set wins
+    assert main(["run", "pinn", "--preset", "three_nines"]) == 2
+    assert "no preset 'three_nines'; presets: quick, high_accuracy" in capsys.readouterr().err

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from lab.config import BaseConfig, epochs_param, learning_rate_param, param, seed_param
+from lab.config import BaseConfig, Preset, epochs_param, learning_rate_param, param, seed_param
 from lab.labs.mlp.config import OPTIMIZERS
 
 TOY_TASKS = ("reverse", "copy_shift", "sort")
@@ -143,3 +143,13 @@ class AttentionConfig(BaseConfig):
     def causal(self):
         """Whether attention hides later positions."""
         return self.task == "text" if self.mask == "auto" else self.mask == "causal"
+
+
+PRESETS = (
+    Preset(
+        "text",
+        "Use the suggested text settings (32 characters, 40 epochs, learning rate 0.003)",
+        {"task": "text", "seq_len": 32, "epochs": 40, "learning_rate": 0.003},
+        "next-character prediction on the Gettysburg Address, long enough to see it memorise the text.",
+    ),
+)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lab import charts
+from lab.labs.attention.config import PRESETS
 from lab.labs.attention.data import SAMPLE_PROMPT, encode_text, example_tokens, parse_tokens, task_targets
 from lab.ui.layout import show_chart
 from lab.ui.widgets import kept_text_input, preset_button
@@ -33,7 +34,6 @@ TIPS = {
     "causal mask hides what comes later. The text is short, so the model memorises it: training accuracy "
     "climbs towards 95% while the validation loss (on the unseen last 10%) turns up, which is overfitting.",
 }
-SUGGESTED = {"text": {"seq_len": 32, "epochs": 40, "learning_rate": 0.003}}
 HEAT_WIDTH = 1000
 HEAT_COLOURS = alt.Scale(domain=[0, 1], scheme="blues")
 FRAME_KEY = "attention_frame"
@@ -46,14 +46,15 @@ def inputs(values):
     task = values.get("task")
     if task in TIPS:
         st.caption(f":material/lightbulb: {TIPS[task]}")
-    suggested = SUGGESTED.get(task, {})
-    if any(values.get(k) != v for k, v in suggested.items()):
+    text = PRESETS[0]
+    if task == "text" and any(values.get(k) != v for k, v in text.settings.items()):
         preset_button(
             "attention",
-            "Use the suggested text settings (32 characters, 40 epochs, learning rate 0.003)",
-            suggested,
+            text.label,
+            text.settings,
             key="attention_suggest",
             icon=":material/tune:",
+            help="`--preset text` on the command line",
         )
     return values, None
 

@@ -1,6 +1,6 @@
 """The GAN lab: its descriptor (see `lab.registry`)."""
 
-from lab.labs.gan.config import GANConfig
+from lab.labs.gan.config import PRESETS, GANConfig
 from lab.registry import LabSpec
 
 LAB = LabSpec(
@@ -15,6 +15,7 @@ LAB = LabSpec(
     ),
     summary="Two networks in a game: a generator learns to fool a discriminator, and you watch it find (or miss) every mode.",
     config_cls=GANConfig,
+    presets=PRESETS,
     thumbnail="docs/thumbs/gan.png",
     thumbnail_shot=("epochs=150", 1),
     steps=("d_step", "g_step", "epoch"),

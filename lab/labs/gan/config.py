@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from lab.config import BaseConfig, epochs_param, learning_rate_param, param, seed_param
+from lab.config import BaseConfig, Preset, epochs_param, learning_rate_param, param, seed_param
 from lab.labs.mlp.config import OPTIMIZERS
 
 POINT_DATASETS = ("ring8", "grid25", "moons", "spiral")
@@ -137,3 +137,22 @@ class GANConfig(BaseConfig):
     def learning_rate(self):
         """The learning rate the live control changes: the generator's."""
         return self.g_learning_rate
+
+
+PRESETS = (
+    Preset(
+        "digits",
+        "Use the digit settings",
+        {
+            "dataset": "mnist5k",
+            "latent_dim": 32,
+            "g_width": 256,
+            "d_width": 256,
+            "g_activation": "leaky_relu",
+            "label_smoothing": 0.2,
+            "batch_size": 64,
+            "epochs": 100,
+        },
+        "digits with a 32-number noise vector, wider layers and label smoothing, so that D does not win at once.",
+    ),
+)

@@ -12,6 +12,7 @@ from lab.labs.gan.charts import (
     samples_chart,
     spread_chart,
 )
+from lab.labs.gan.config import PRESETS
 from lab.labs.gan.game import equilibrium_caption
 from lab.ui.layout import show_chart
 from lab.ui.widgets import preset_button
@@ -56,15 +57,6 @@ TIPS = {
     "(try it, the diagnosis says so). The digit settings give G a 32-number noise vector and wider "
     "layers, and label smoothing keeps D from growing overconfident.",
 }
-DIGIT_SETTINGS = {
-    "latent_dim": 32,
-    "g_width": 256,
-    "d_width": 256,
-    "g_activation": "leaky_relu",
-    "label_smoothing": 0.2,
-    "batch_size": 64,
-    "epochs": 100,
-}
 
 
 STEPS = (
@@ -85,13 +77,14 @@ def inputs(values):
     st.markdown(OBJECTIVE_TEXT)
     if values.get("dataset") in TIPS:
         st.caption(f":material/lightbulb: {TIPS[values['dataset']]}")
-    if values.get("dataset") == "mnist5k" and any(values.get(k) != v for k, v in DIGIT_SETTINGS.items()):
+    digits = PRESETS[0].settings
+    if values.get("dataset") == "mnist5k" and any(values.get(k) != v for k, v in digits.items()):
         preset_button(
             "gan",
-            "Use the digit settings",
-            DIGIT_SETTINGS,
+            PRESETS[0].label,
+            digits,
             key="gan_digit_settings",
-            help=", ".join(f"{k} = {v}" for k, v in DIGIT_SETTINGS.items()),
+            help=", ".join(f"{k} = {v}" for k, v in digits.items()) + " (`--preset digits` on the command line)",
         )
     return values, None
 

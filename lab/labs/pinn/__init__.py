@@ -1,6 +1,6 @@
 """The PINN lab (Burgers' equation): its descriptor (see `lab.registry`)."""
 
-from lab.labs.pinn.config import PINNConfig
+from lab.labs.pinn.config import PRESETS, PINNConfig
 from lab.registry import LabSpec
 
 LAB = LabSpec(
@@ -18,4 +18,5 @@ LAB = LabSpec(
     thumbnail="docs/thumbs/pinn.png",
     thumbnail_shot=("", 3),
     log_loss=True,
+    presets=PRESETS,
 )

@@ -13,7 +13,7 @@ from lab.labs.pinn.charts import (
     solution_heatmaps,
     terms_chart,
 )
-from lab.labs.pinn.config import STEPS_PER_EPOCH, PINNConfig
+from lab.labs.pinn.config import PRESETS, STEPS_PER_EPOCH, PINNConfig
 from lab.ui.layout import show_chart
 from lab.ui.widgets import preset_button
 
@@ -42,36 +42,6 @@ def intro(mode):
     return INTRO_START + SEES[mode] + INTRO_END
 
 
-INVERSE = {
-    "mode": "inverse",
-    "depth": 4,
-    "width": 32,
-    "n_u": 2000,
-    "n_f": 2500,
-    "steps": 2000,
-    "lbfgs_iterations": 4000,
-    "learning_rate": 1e-3,
-}
-PRESETS = {
-    "Quick (default)": {},
-    "High accuracy": {
-        "depth": 8,
-        "width": 20,
-        "n_f": 10000,
-        "steps": 500,
-        "lbfgs_iterations": 10000,
-        "learning_rate": 1e-3,
-        "dtype": "float64",
-    },
-    "Inverse problem": INVERSE,
-    "Inverse, 1% noise": {**INVERSE, "noise": 0.01},
-}
-PRESET_NOTES = {
-    "Quick (default)": "6 × 20 tanh, 2,500 collocation points, L-BFGS alone: below 1e-2 in about a minute, 5e-3 at the end (about 90 s on two shared CPU cores).",
-    "High accuracy": "Raissi et al.'s network (8 × 20 tanh, 10,000 collocation points) in float64 with a long L-BFGS run: below 1e-3 after about 7 minutes, 4e-4 after all 10,000 iterations (about 20 minutes).",
-    "Inverse problem": "learns λ1 (true 1) and λ2 (true 0.01/π ≈ 0.0031831) from 2,000 clean samples of the exact solution.",
-    "Inverse, 1% noise": "the same with 1% Gaussian noise on the samples.",
-}
 CHART_HEIGHT = 310  # Streamlit shrinks charts drawn at their content height in narrow columns: fix it
 
 
@@ -79,18 +49,20 @@ def inputs(values):
     """The intro (for the chosen mode) and the preset buttons."""
     st.markdown(intro(values.get("mode", "forward")))
     columns = st.columns(len(PRESETS))
-    for column, name in zip(columns, PRESETS):
-        key = "pinn_preset_" + name.split(" (")[0].lower().replace(" ", "_").replace(",", "").replace("%", "pct")
+    for column, preset in zip(columns, PRESETS):
         preset_button(
             "pinn",
-            name,
-            {**defaults(PINNConfig), **PRESETS[name]},
-            key,
-            container=column,  # the rest at defaults
-            help=PRESET_NOTES[name],
+            preset.label,
+            {**defaults(PINNConfig), **preset.settings},  # the rest at defaults
+            f"pinn_preset_{preset.key}",
+            container=column,
+            help=preset.note,
             width="stretch",
         )
-    st.caption("Presets fill the settings on the left: " + " ".join(f"**{k}** {v}" for k, v in PRESET_NOTES.items()))
+    st.caption(
+        "Presets fill the settings on the left (`python -m lab run pinn --preset KEY` runs them): "
+        + " ".join(f"**{p.label}** (`{p.key}`) {p.note}" for p in PRESETS)
+    )
     return values, None
 
 
