@@ -4,8 +4,10 @@
 - `LossStream` records each batch's own loss and each epoch's history row.
 - `Guard` ends a run whose loss blew up, and obeys Stop and an abandoned page.
 - `LiveViews` takes the lab's snapshots and the live diagnosis, throttled.
+- `Publish` sends the run's changes to the page (`lab.events`).
 
 `live_callbacks(job, samples, batch_size)` returns them in the order they must run.
+`LossDiagnosis` is for everyone else's `fit`: the lab's diagnosis as a plain callback.
 """
 
 import math
@@ -13,7 +15,7 @@ import time
 
 import keras
 
-from lab.diagnosis import diagnose_run
+from lab.diagnosis import diagnose_history, diagnose_run
 
 SNAPSHOT_INTERVAL_S = 1.0
 DIAGNOSIS_INTERVAL_S = 0.5
@@ -183,6 +185,76 @@ class LiveViews(keras.callbacks.Callback):
     def diagnose(self):
         self.run.diagnosis = diagnose_run(self.run)
         self._last_diagnosis = time.monotonic()
+
+
+class LossDiagnosis(keras.callbacks.Callback):
+    """Reads the loss curve of any `fit` while it trains, as the lab does: add it to your own callbacks.
+
+    ```python
+    from lab.callbacks import LossDiagnosis
+    diagnosis = LossDiagnosis(stop_on=("diverged",))
+    model.fit(x, y, validation_split=0.2, epochs=50, callbacks=[diagnosis])
+    ```
+
+    It prints a line whenever the diagnosis's labels change, and a last one at the
+    end; `diagnosis.diagnosis` holds the latest (the dict `python -m lab diagnose`
+    prints). Each batch's own loss is recovered from Keras' running mean, so the
+    spikes of a too-high learning rate count, and a loss that turns NaN or infinite
+    is diverged at once.
+
+    Args:
+        stop_on: labels that stop training when they appear (say `("diverged",)`).
+        print_fn: where the lines go (`print`); None prints nothing.
+    """
+
+    def __init__(self, stop_on=(), print_fn=print):
+        super().__init__()
+        self.stop_on, self.print_fn = tuple(stop_on), print_fn
+        self.diagnosis: dict | None = None
+        self.history: list = []
+        self.batch_loss: list = []
+        self._labels: tuple | None = None
+        self._prev_mean = 0.0
+
+    def on_train_begin(self, logs=None):
+        self.history, self.batch_loss, self.diagnosis, self._labels = [], [], None, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._prev_mean = 0.0
+
+    def on_train_batch_end(self, batch, logs=None):
+        mean = float((logs or {}).get("loss", math.nan))
+        own = mean * (batch + 1) - self._prev_mean * batch  # Keras reports the epoch's running mean
+        self._prev_mean = mean
+        self.batch_loss.append(own)
+        if not math.isfinite(own) and "diverged" in self.stop_on:
+            self.history.append({"loss": mean})
+            self._read(finished=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        row = {"loss": float(logs.get("loss", math.nan))}
+        if "val_loss" in logs:
+            row["val_loss"] = float(logs["val_loss"])
+        self.history.append(row)
+        self._read(finished=False)
+
+    def on_train_end(self, logs=None):
+        if self.history:
+            self._read(finished=True, final=True)
+
+    def _read(self, finished, final=False):
+        planned = None if finished else self.params.get("epochs")
+        self.diagnosis = diagnose_history(self.history, self.batch_loss, epochs_planned=planned)
+        labels = tuple(self.diagnosis["labels"])
+        stop = sorted(set(labels) & set(self.stop_on))
+        if self.print_fn and (labels != self._labels or final):
+            self.print_fn(f"LossDiagnosis (epoch {len(self.history)}): {self.diagnosis['summary']}")
+        self._labels = labels
+        if stop and not self.model.stop_training:
+            self.model.stop_training = True
+            if self.print_fn:
+                self.print_fn(f"LossDiagnosis: stopping, the run is {', '.join(stop).replace('_', ' ')}.")
 
 
 class Publish(keras.callbacks.Callback):

@@ -29,8 +29,13 @@ def _parser():
     run.add_argument("--json", metavar="FILE", help="write config, history, metrics, diagnosis and status")
     run.add_argument("--save-model", metavar="FILE", help="save the trained model (.keras)")
     run.add_argument("--quiet", action="store_true", help="print only the final line")
-    diagnose = sub.add_parser("diagnose", help="diagnose a loss history (CSV or the JSON of `run`)")
-    diagnose.add_argument("file")
+    diagnose = sub.add_parser(
+        "diagnose",
+        help="diagnose a loss history: a CSV (CSVLogger's too), history.history or `run` JSON, a TensorBoard log",
+    )
+    diagnose.add_argument("file", help="a .csv, .json or .zip file, a TensorBoard event file or log directory")
+    diagnose.add_argument("--loss", metavar="TAG", help="TensorBoard: the training loss's tag (default epoch_loss)")
+    diagnose.add_argument("--val-loss", metavar="TAG", help="TensorBoard: the validation loss's tag")
     gallery = sub.add_parser("gallery", help="list the gallery's entries and their stored labels, or rebuild them")
     gallery.add_argument("--rebuild", action="store_true", help="train the entries again and store their histories")
     gallery.add_argument("--only", nargs="+", metavar="ID", help="only these entries (ids, or lab names)")
@@ -166,7 +171,7 @@ def cmd_diagnose(args):
     from lab.history_files import load_history
 
     try:
-        history, batch_loss = load_history(args.file)
+        history, batch_loss = load_history(args.file, args.loss, args.val_loss)
     except (ValueError, OSError) as err:
         print(f"Cannot read {args.file}: {err}", file=sys.stderr)
         return EXIT_INVALID
