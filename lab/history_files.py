@@ -211,3 +211,73 @@ def tensorboard_history(folder, loss_tag=None, val_loss_tag=None):
             row["val_loss"] = val.get(step, float("nan"))
         history.append(row)
     return history
+
+
+def parse_columns(text):
+    """A history from pasted numbers: one epoch per line, the training loss and optionally the validation loss.
+
+    Numbers may be separated by spaces, tabs, commas or semicolons; a first line of
+    words (a header) is skipped.
+
+    Raises:
+        ValueError: a line that is not one or two numbers, or nothing to read.
+    """
+    rows = [line.replace(",", " ").replace(";", " ").split() for line in text.strip().splitlines() if line.strip()]
+    if rows and not _is_number(rows[0][0]):
+        rows = rows[1:]  # a header
+    if not rows:
+        raise ValueError(
+            "Paste one epoch per line: the training loss, and the validation loss after it if you have it."
+        )
+    history = []
+    for number, row in enumerate(rows, start=1):
+        if len(row) > 2 or not all(_is_number(v) for v in row):
+            raise ValueError(f"Line {number} ({' '.join(row)[:60]}) is not one or two numbers.")
+        history.append({"loss": float(row[0]), **({"val_loss": float(row[1])} if len(row) == 2 else {})})
+    return history
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def tensorboard_zip(history, batch_loss=()):
+    """A run's history as a zipped TensorBoard log, laid out as Keras' TensorBoard callback writes it.
+
+    `train/` holds `epoch_loss` and the other training metrics (`epoch_<name>`) and
+    `batch_loss`; `validation/` holds the `val_` metrics without their prefix.
+    Open it with `tensorboard --logdir` after unzipping. TensorBoard writes through
+    TensorFlow when it is installed, so the page calls this only on a click.
+
+    Returns:
+        The zip file's bytes.
+    """
+    from tensorboard.compat.proto import event_pb2, summary_pb2
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+    def scalar(tag, value, step):
+        summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=tag, simple_value=value)])
+        return event_pb2.Event(summary=summary, step=step, wall_time=0.0)
+
+    skip = {"epoch", "seconds"}
+    with tempfile.TemporaryDirectory() as folder:
+        writers = {run: EventFileWriter(str(pathlib.Path(folder) / run)) for run in ("train", "validation")}
+        for step, row in enumerate(history):
+            for key, value in row.items():
+                if key in skip or not isinstance(value, (int, float)):
+                    continue
+                run, name = ("validation", key[4:]) if key.startswith("val_") else ("train", key)
+                writers[run].add_event(scalar(f"epoch_{name}", float(value), step))
+        for step, value in enumerate(batch_loss):
+            writers["train"].add_event(scalar("batch_loss", float(value), step))
+        for writer in writers.values():
+            writer.close()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(pathlib.Path(folder).rglob(f"{EVENTS}*")):
+                archive.write(path, path.relative_to(folder).as_posix())
+        return buffer.getvalue()

@@ -5,6 +5,7 @@ import streamlit as st
 from lab import charts, gallery
 from lab.config import specs
 from lab.registry import get_lab
+from lab.ui.own_curve import own_curve_view
 from lab.ui.page import page_setup
 from lab.ui.panels import label_text
 from lab.ui.widgets import open_in_lab
@@ -13,7 +14,7 @@ INTRO = (
     "Every curve here comes from a real training run of one of the labs, stored when the gallery was built. "
     "Each shows one pattern. Read the curve first, then the diagnosis the app makes of it, what causes it, "
     "and the same run with a fix on the right. **Open in lab** loads the settings into the lab, so you can "
-    "train it yourself and watch the pattern appear live."
+    "train it yourself and watch the pattern appear live. **Diagnose your own curve** reads a history you bring."
 )
 HOW_TO_READ = """\
 - **Healthy**: a steep fall, then a flat tail; validation close to training.
@@ -88,6 +89,9 @@ def gallery_page():
     st.markdown(INTRO)
     with st.expander("How to read a loss curve"):
         st.markdown(HOW_TO_READ)
+    brought = bool(st.session_state.get("own_curve_file") or st.session_state.get("own_curve_text"))
+    with st.expander("Diagnose your own curve", icon=":material/upload_file:", expanded=brought):
+        own_curve_view()
     names = list(dict.fromkeys(e.lab for e in gallery.entries()))
     titles = {name: get_lab(name).title for name in names}
     chosen = st.pills("Labs", names, selection_mode="multi", default=names, format_func=titles.get, key="gallery_labs")

@@ -5,6 +5,7 @@ import functools
 import streamlit as st
 
 from lab.config import specs
+from lab.history_files import tensorboard_zip
 from lab.registry import label_words
 from lab.ui.widgets import share_query
 
@@ -72,10 +73,10 @@ def model_help(lab_name, file_name):
 
 
 def downloads_view(run, lab_name):
-    """Downloads of a run: history CSV, config JSON, the trained model."""
+    """Downloads of a run: history CSV, config JSON, the trained model, the history as a TensorBoard log."""
     if not run.ended:
         return
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     stem = f"{lab_name}_run{run.number}"
     a.download_button(
         "History (CSV)", run.to_csv(), f"{stem}_history.csv", "text/csv", key="download_csv", on_click="ignore"
@@ -98,6 +99,16 @@ def downloads_view(run, lab_name):
             on_click="ignore",
             help=model_help(lab_name, f"{stem}.keras"),
         )
+    history, batch_loss = list(run.history), list(run.batch_loss)
+    d.download_button(
+        "History (TensorBoard)",
+        lambda: tensorboard_zip(history, batch_loss),  # written on the click only
+        f"{stem}_tensorboard.zip",
+        "application/zip",
+        key="download_tensorboard",
+        on_click="ignore",
+        help="The curves as a TensorBoard log: unzip it, then `tensorboard --logdir` the folder.",
+    )
 
 
 def share_view(lab, config):

@@ -33,3 +33,15 @@ def test_filter_by_lab_and_open_in_lab_loads_the_settings():
     assert not at.exception
     assert at.selectbox(key="mlp_optimizer").value == "sgd"
     assert at.select_slider(key="mlp_learning_rate").value == 0.0001
+
+
+def test_diagnose_your_own_pasted_curve_and_a_bad_one():
+    at = open_lab_page("pages/7_Gallery.py")
+    overfit = "\n".join(f"{1 / (e + 1):.4f} {abs(e - 10) * 0.05 + 0.4:.4f}" for e in range(30))
+    at.text_area(key="own_curve_text").set_value("loss val_loss\n" + overfit).run()
+    assert not at.exception
+    titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
+    assert "Your curve" in titles
+    assert any("Overfitting" in m.value for m in at.markdown)
+    at.text_area(key="own_curve_text").set_value("0.9 0.8\nabc\n").run()
+    assert "This curve cannot be read: Line 2 (abc) is not one or two numbers." in [e.value for e in at.error]

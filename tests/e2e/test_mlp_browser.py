@@ -15,6 +15,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 expect.set_options(timeout=15_000)
 
+from lab.history_files import load_history  # noqa: E402
 from tests.e2e.browser_support import (  # noqa: E402
     CHART,
     CHART_DRAWN,
@@ -99,6 +100,12 @@ def test_history_csv_download(lab_server, new_page):
     header = lines[0].split(",")
     assert header[0] == "epoch" and "loss" in header and "val_loss" in header, header
     assert [line.split(",")[0] for line in lines[1:]] == ["1", "2", "3"], lines
+    with page.expect_download(timeout=STEP_MS) as info:  # the same curves as a TensorBoard log
+        page.locator(".st-key-download_tensorboard button").first.click()
+    assert info.value.suggested_filename.endswith("_tensorboard.zip")
+    history, _ = load_history(info.value.path().rename(info.value.path().with_suffix(".zip")))  # TensorBoard's reader
+    csv_loss = [float(line.split(",")[header.index("loss")]) for line in lines[1:]]
+    assert [round(row["loss"], 5) for row in history] == [round(v, 5) for v in csv_loss]
     assert_no_exception(page)
 
 
