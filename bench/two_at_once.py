@@ -44,8 +44,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     pool = ProcessPool(2)
     try:
-        for worker in pool.workers:
-            worker.ready.wait(180)
+        pool.wait_ready()
         lab = get_lab("mlp")
         config = lab.config_cls()
         data = lab.load_data(config)

@@ -53,8 +53,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     pool = ProcessPool(2)
     try:
-        for worker in pool.workers:
-            worker.ready.wait(180)
+        pool.wait_ready()
         replaced, failed = [], []
         for i in range(args.repeats):
             run, failed_after, replaced_after, other_status = crash_once(pool)

@@ -98,8 +98,7 @@ def main(argv=None):
     pool = ProcessPool(1)
     plain = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_plain_worker_init)
     try:
-        for worker in pool.workers:
-            worker.ready.wait(180)
+        pool.wait_ready()
         print(f"fit seconds inside the worker, median of {args.repeats} interleaved pairs after one warm-up each")
         header = f"{'config':38s} {'engine s':>9s} {'plain s':>8s} {'ratio':>6s} {'(min-max)':>12s} {'job s':>7s}"
         print(header)

@@ -228,8 +228,7 @@ class LossDiagnosis(keras.callbacks.Callback):
         self._prev_mean = mean
         self.batch_loss.append(own)
         if not math.isfinite(own) and "diverged" in self.stop_on:
-            self.history.append({"loss": mean})
-            self._read(finished=True)
+            self._read(finished=True, partial={"loss": mean})  # the epoch's row comes at its end
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -243,13 +242,14 @@ class LossDiagnosis(keras.callbacks.Callback):
         if self.history:
             self._read(finished=True, final=True)
 
-    def _read(self, finished, final=False):
+    def _read(self, finished, final=False, partial=None):
         planned = None if finished else self.params.get("epochs")
-        self.diagnosis = diagnose_history(self.history, self.batch_loss, epochs_planned=planned)
+        history = self.history + ([partial] if partial else [])
+        self.diagnosis = diagnose_history(history, self.batch_loss, epochs_planned=planned)
         labels = tuple(self.diagnosis["labels"])
         stop = sorted(set(labels) & set(self.stop_on))
         if self.print_fn and (labels != self._labels or final):
-            self.print_fn(f"LossDiagnosis (epoch {len(self.history)}): {self.diagnosis['summary']}")
+            self.print_fn(f"LossDiagnosis (epoch {len(history)}): {self.diagnosis['summary']}")
         self._labels = labels
         if stop and not self.model.stop_training:
             self.model.stop_training = True

@@ -197,6 +197,11 @@ class WorkerPool:
                 self.workers[i] = self.make_worker()
                 self.replaced += 1
 
+    def wait_ready(self, timeout=180):
+        """Waits until every worker has warmed up (benchmarks start timing only then); False on timeout."""
+        deadline = time.monotonic() + timeout
+        return all(w.ready.wait(max(0.0, deadline - time.monotonic())) for w in list(self.workers))
+
     def close(self):
         with self._cond:
             self.closed = True

@@ -51,13 +51,13 @@ def history_view(runs):
     if not runs:
         return
     st.subheader("Run history")
-    rows, metrics = [], {}
+    rows, metrics = [], set()
     for run in reversed(runs):
         row = {"run": run.label, "status": run.status, "seconds": round(run.wall_seconds, 1)}
         row.update({k: str(v) for k, v in run.config.to_strings().items()})
         numbers = {k: v for k, v in run.metrics.items() if isinstance(v, float)}
         row.update(numbers)
-        metrics.update(dict.fromkeys(numbers))
+        metrics.update(numbers)
         rows.append(row)
     significant = {name: st.column_config.NumberColumn(format=METRIC_FORMAT) for name in metrics}
     st.dataframe(rows, hide_index=True, width="stretch", column_config=significant)

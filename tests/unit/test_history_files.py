@@ -95,6 +95,7 @@ def test_loss_diagnosis_prints_its_reading_and_stops_a_run_that_turns_nan():
     history = model.fit(x, y, epochs=20, batch_size=32, verbose=0, callbacks=[stopper])
     assert stopper.diagnosis["labels"] == ["diverged"]
     assert len(history.history["loss"]) == 1  # stopped within the first epoch, not after 20
+    assert len(stopper.history) == 1  # that epoch is read once, not twice
     assert "LossDiagnosis: stopping, the run is diverged." in lines
 
 
