@@ -88,6 +88,8 @@ class LabSpec:
         label_words: `{label: (icon, words)}` of the diagnosis labels the lab adds.
         log_loss: the loss chart starts on a log scale (a loss that falls by orders of magnitude).
         presets: the lab's `lab.config.Preset`s, offered on its page and by `python -m lab run --preset`.
+        work: `config -> float`, proportional to a run's training time (`lab.estimate`); None: its epochs.
+        reference_seconds: how long the default run trains on the reference machine (2 CPU cores).
     """
 
     name: str
@@ -104,6 +106,8 @@ class LabSpec:
     label_words: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
     log_loss: bool = False
     presets: tuple = ()
+    work: Callable[[Any], float] | None = None
+    reference_seconds: float = 0.0
 
     def module(self, part: str) -> Any:
         """The lab's module `part` ("data", "setup", "views", "codegen"), imported on first use."""

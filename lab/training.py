@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 
+from lab import estimate
 from lab.config import live_fields, live_value
 from lab.diagnosis import diagnose_run
 from lab.events import apply_event
@@ -256,6 +257,8 @@ class TrainingJob:
                 self._end("failed", str(err) or type(err).__name__)
         finally:
             self.queue.release(self)
+            if self.run.status == "completed":
+                estimate.record(self.lab, self.run.config, self.run.wall_seconds)
             worker = self.worker
             if worker is not None:
                 worker.finished(self)

@@ -11,6 +11,45 @@ import tensorflow as tf
 LOSSES = ("non_saturating", "minimax", "least_squares")
 
 
+@keras.saving.register_keras_serializable(package="lab")
+class HoldThenDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """A learning rate held for the first part of training, then lowered in a straight line.
+
+    Args:
+        base: the rate at the start; `base.assign(value)` changes it (and so the
+            whole schedule) while training.
+        total_steps: the updates the run will make.
+        hold: the share of `total_steps` at the full rate.
+        final: the share of `base` reached at the last step and kept after it.
+    """
+
+    def __init__(self, base, total_steps, hold=0.5, final=0.1):
+        self.base = tf.Variable(float(base), trainable=False, dtype="float32", name="base_learning_rate")
+        self.total_steps, self.hold, self.final = max(1, int(total_steps)), float(hold), float(final)
+
+    def __call__(self, step):
+        progress = tf.cast(step, "float32") / self.total_steps
+        slope = (1.0 - self.final) / (1.0 - self.hold)
+        return self.base * tf.clip_by_value(1.0 - slope * (progress - self.hold), self.final, 1.0)
+
+    def get_config(self):
+        return {
+            "base": float(self.base.numpy()),
+            "total_steps": self.total_steps,
+            "hold": self.hold,
+            "final": self.final,
+        }
+
+
+def set_learning_rate(optimizer, value):
+    """Sets an optimizer's learning rate; under a `HoldThenDecay` schedule, the rate the schedule starts from."""
+    schedule = optimizer._learning_rate  # Keras keeps the schedule here; `learning_rate` reads its current value
+    if isinstance(schedule, HoldThenDecay):
+        schedule.base.assign(value)
+    else:
+        optimizer.learning_rate = value
+
+
 def make_optimizer(name, learning_rate):
     """A fresh optimizer; Adam uses beta_1 = 0.5, the usual choice for GANs (DCGAN)."""
     from models.optimizers import make_optimizer as plain
@@ -199,13 +238,16 @@ class GAN(keras.Model):
         return cls(**config)
 
 
-def build_gan(config, n_features=2, image=False):
+def build_gan(config, n_features=2, image=False, total_steps=0):
     """Builds and compiles the GAN a `GANConfig` describes.
 
     Args:
         config: the `GANConfig`.
         n_features: numbers per real sample (2 for points, 784 for 28×28 digits).
         image: the samples are images scaled to [−1, 1]: the generator ends in tanh.
+        total_steps: generator updates in the whole run; with `lr_schedule="anneal"`
+            both learning rates follow `HoldThenDecay` over them (the
+            discriminator's over `d_steps` times as many).
 
     Returns:
         A compiled `GAN`: generator `latent_dim -> g_depth x g_width -> n_features`,
@@ -228,8 +270,11 @@ def build_gan(config, n_features=2, image=False):
     model = GAN(
         generator, discriminator, config.latent_dim, config.loss, config.d_steps, config.label_smoothing, name="gan"
     )
+    d_rate, g_rate = config.d_learning_rate, config.g_learning_rate
+    if config.lr_schedule == "anneal" and total_steps:
+        d_rate = HoldThenDecay(d_rate, total_steps * config.d_steps)
+        g_rate = HoldThenDecay(g_rate, total_steps)
     model.compile(
-        d_optimizer=make_optimizer(config.d_optimizer, config.d_learning_rate),
-        g_optimizer=make_optimizer(config.g_optimizer, config.g_learning_rate),
+        d_optimizer=make_optimizer(config.d_optimizer, d_rate), g_optimizer=make_optimizer(config.g_optimizer, g_rate)
     )
     return model

@@ -16,6 +16,7 @@ import streamlit as st
 from lab import charts
 from lab.backends import app_backend
 from lab.config import specs
+from lab.estimate import estimate_words
 from lab.registry import get_lab
 from lab.training import QUEUE, TrainingJob
 from lab.ui.page import page_setup
@@ -87,7 +88,8 @@ def _controls(lab, config, upload, runs, jobs):
             "Training runs in the background. Changes to the learning rate apply at once; other settings apply to the next run."
         )
     else:
-        info.caption(f"Trains on {app_backend().describe()}.")
+        words = estimate_words(lab, config) if config is not None else None
+        info.caption(f"{words + ' ' if words else ''}Trains on {app_backend().describe()}.")
     if app_backend().notice:
         st.warning(app_backend().notice, icon=":material/cloud_off:")
     return job

@@ -95,3 +95,14 @@ def test_bad_copy_length_blocks_training():
     at = open_lab_page(PAGE, {"task": "copy", "seq_len": "4"})
     assert "These settings cannot train" in " ".join(e.value for e in at.error)
     assert at.button(key="train").disabled
+
+
+def test_the_training_time_is_estimated_before_train_and_follows_the_settings():
+    from lab import estimate
+
+    estimate.forget()
+    at = open_lab_page(PAGE)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Training takes about 30 s on two CPU cores" in captions  # the default, at the reference speed
+    at.number_input(key="rnn_epochs").set_value(24).run()
+    assert "Training takes about 60 s" in " ".join(c.value for c in at.caption)  # twice the epochs

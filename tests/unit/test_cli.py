@@ -23,7 +23,7 @@ def test_show_prints_a_readable_table_grouped_as_on_the_page(capsys):
     lines = out.splitlines()
     assert [line for line in lines if line in ("Data", "Model", "Training")] == ["Data", "Model", "Training"]
     row = next(line for line in lines if line.split()[:1] == ["d_learning_rate"])
-    assert "default 0.0002; 1e-06 to 1" in row and "changes while training" in row
+    assert "default 0.001; 1e-06 to 1" in row and "changes while training" in row
     assert any("The discriminator's step size" in line for line in lines)
     row = next(line for line in lines if line.split()[:1] == ["dataset"])
     assert "ring8, grid25, moons, spiral, mnist5k" in row

@@ -320,3 +320,26 @@ def test_saturation_figure_is_computed_from_the_measured_gradients():
     ratio = views.G_GRADIENT["non_saturating"] / views.G_GRADIENT["minimax"]
     assert views.SATURATION == ratio and f"about {ratio:.0f} times smaller" in views.INTRO
     assert "10-20" not in views.INTRO
+
+
+def test_annealed_rates_hold_then_fall_to_a_tenth_and_a_live_change_moves_the_schedule(tmp_path):
+    import keras
+
+    from models.gan import HoldThenDecay
+
+    schedule = HoldThenDecay(1e-3, total_steps=100)
+    rates = [float(schedule(step)) for step in (0, 50, 75, 100, 400)]
+    assert rates == pytest.approx([1e-3, 1e-3, 5.5e-4, 1e-4, 1e-4])
+    config = TINY.replace(epochs=4)  # 256 points in batches of 64: 16 generator updates
+    run = TrainingJob(GAN_LAB, config, load_gan_data(config), queue=JobQueue(max_jobs=1)).start().wait(120)
+    assert run.status == "completed"
+    assert run.history[0]["learning_rate"] == pytest.approx(config.g_learning_rate)  # held in the first half
+    assert run.history[-1]["learning_rate"] == pytest.approx(config.g_learning_rate / 10)  # a tenth at the end
+    constant = TrainingJob(GAN_LAB, config.replace(lr_schedule="constant"), load_gan_data(config), queue=JobQueue(1))
+    assert constant.start().wait(120).history[-1]["learning_rate"] == pytest.approx(config.g_learning_rate)
+    setup = gan_lab.build(config, load_gan_data(config))
+    setup.live["g_learning_rate"](0.004)  # the page's live control: the schedule now starts from 0.004
+    assert float(setup.model.g_optimizer.learning_rate) == pytest.approx(0.004)
+    path = tmp_path / "gan.keras"
+    setup.model.save(path)  # an annealed GAN saves and loads
+    assert keras.saving.load_model(path).generator.output_shape == (None, 2)

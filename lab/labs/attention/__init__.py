@@ -1,6 +1,6 @@
 """The transformer attention lab: its descriptor (see `lab.registry`)."""
 
-from lab.labs.attention.config import PRESETS, AttentionConfig
+from lab.labs.attention.config import PRESETS, AttentionConfig, work
 from lab.registry import LabSpec
 
 LAB = LabSpec(
@@ -15,6 +15,8 @@ LAB = LabSpec(
     ),
     summary="A small transformer learns to reverse, shift and sort sequences and to write text; every head's attention map is drawn while it forms.",
     config_cls=AttentionConfig,
+    work=work,
+    reference_seconds=15.7,  # the default run on 2 CPU cores (bench/default_speed.py)
     presets=PRESETS,
     thumbnail="docs/thumbs/attention.png",
     thumbnail_shot=("", 2),

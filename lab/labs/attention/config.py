@@ -153,3 +153,8 @@ PRESETS = (
         "next-character prediction on the Gettysburg Address, long enough to see it memorise the text.",
     ),
 )
+
+
+def work(config):
+    """A number proportional to the run's training time: update steps times layers and length (see `lab.estimate`)."""
+    return config.epochs * config.n_samples / config.batch_size * config.num_layers * config.seq_len

@@ -1,6 +1,6 @@
 """The autoencoder lab: its descriptor (see `lab.registry`)."""
 
-from lab.labs.autoencoder.config import AutoencoderConfig
+from lab.labs.autoencoder.config import AutoencoderConfig, work
 from lab.registry import LabSpec
 
 LAB = LabSpec(
@@ -15,6 +15,8 @@ LAB = LabSpec(
     ),
     summary="Squeeze digits through a narrow code and back: the last layer and the loss decide how sharp the copies come out.",
     config_cls=AutoencoderConfig,
+    work=work,
+    reference_seconds=8.9,  # the default run on 2 CPU cores (bench/default_speed.py)
     thumbnail="docs/thumbs/autoencoder.png",
     thumbnail_shot=("dataset=digits&optimizer=adam&learning_rate=0.003&batch_size=64&epochs=40", 2),
 )

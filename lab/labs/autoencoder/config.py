@@ -99,3 +99,8 @@ class AutoencoderConfig(BaseConfig):
     )
     epochs: int = epochs_param(30, "the training images")
     seed: int = seed_param("the split, the noise, the weights and shuffling")
+
+
+def work(config):
+    """A number proportional to the run's training time: update steps weighted by the layers (see `lab.estimate`)."""
+    return config.epochs / config.batch_size * (sum(config.hidden_units) + config.bottleneck + 64)

@@ -1,6 +1,6 @@
 """The GAN lab: its descriptor (see `lab.registry`)."""
 
-from lab.labs.gan.config import PRESETS, GANConfig
+from lab.labs.gan.config import PRESETS, GANConfig, work
 from lab.registry import LabSpec
 
 LAB = LabSpec(
@@ -15,6 +15,8 @@ LAB = LabSpec(
     ),
     summary="Two networks in a game: a generator learns to fool a discriminator, and you watch it find (or miss) every mode.",
     config_cls=GANConfig,
+    work=work,
+    reference_seconds=32.0,  # the default run on 2 CPU cores (bench/default_speed.py)
     presets=PRESETS,
     thumbnail="docs/thumbs/gan.png",
     thumbnail_shot=("epochs=150", 1),

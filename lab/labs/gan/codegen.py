@@ -56,6 +56,20 @@ def _optimizer(name, rate_name):
     return optimizer_code(name).replace("LEARNING_RATE", rate_name)
 
 
+def _schedule(config):
+    """The learning-rate schedule's class and the two rates' expressions (plain constants without one)."""
+    if config.lr_schedule != "anneal":
+        return "", "D_LEARNING_RATE", "G_LEARNING_RATE"
+    source = _class_source(source_of("models.gan", "HoldThenDecay"), ("get_config",))
+    steps = "# One generator update per batch: the schedule spans every update of the run.\n"
+    steps += "TOTAL_STEPS = int(np.ceil(len(x) / BATCH_SIZE)) * EPOCHS\n"
+    return (
+        f"{source}\n\n{steps}",
+        "HoldThenDecay(D_LEARNING_RATE, TOTAL_STEPS * D_STEPS)",
+        "HoldThenDecay(G_LEARNING_RATE, TOTAL_STEPS)",
+    )
+
+
 def _data(config):
     if config.dataset == "mnist5k":
         return MNIST
@@ -104,6 +118,7 @@ def script(config):
         EPOCHS=config.epochs,
     )
     out = '"image", "tanh"' if image else '"point", None'
+    schedule, d_rate, g_rate = _schedule(config)
     return f'''"""
 Title: A GAN on {config.dataset}
 Description: A run of Deep Learning Lab's GAN lab as plain Keras: same data, networks, game and seed.
@@ -141,6 +156,7 @@ discriminator updates, then one generator update.
 
 {_class_source(source_of("models.gan", "GAN"), LAB_ONLY)}
 
+{schedule}
 """
 ## Training
 
@@ -154,8 +170,8 @@ generator = make_mlp(LATENT_DIM, x.shape[1], G_DEPTH, G_WIDTH, G_ACTIVATION, "ge
 discriminator = make_mlp(x.shape[1], 1, D_DEPTH, D_WIDTH, D_ACTIVATION, "discriminator", "score")
 model = GAN(generator, discriminator, LATENT_DIM, LOSS, D_STEPS, LABEL_SMOOTHING, name="gan")
 model.compile(
-    d_optimizer={_optimizer(config.d_optimizer, "D_LEARNING_RATE")},
-    g_optimizer={_optimizer(config.g_optimizer, "G_LEARNING_RATE")},
+    d_optimizer={_optimizer(config.d_optimizer, d_rate)},
+    g_optimizer={_optimizer(config.g_optimizer, g_rate)},
 )
 history = model.fit(x, batch_size=BATCH_SIZE, epochs=EPOCHS, shuffle=True, verbose=2)
 print(f"final_d_loss={{history.history['d_loss'][-1]}} final_g_loss={{history.history['g_loss'][-1]}}")

@@ -21,7 +21,7 @@ COLLAPSE_MODES = 0.5  # or captures at most half of the modes (or of the most it
 COLLAPSE_QUALITY = 0.5  # ...while at least half of its samples sit on a mode (on target, too few targets)
 SWING_MIN = 0.15  # oscillation: the high-quality share swings by 15 points or more between
 #   consecutive peaks and dips, over the last half of the run,
-MIN_SWINGS = 3  # at least 3 times
+MIN_SWINGS = 3  # at least 3 times, and still swinging at the end (an annealed run settles there)
 BALANCED = 0.2  # D(real) and D(G(z)) both within 0.2 of the equilibrium at the end (1/2, less with smoothing)
 
 _TEXT = {  # label: (headline, advice), most serious first
@@ -142,7 +142,8 @@ def _oscillation(history):
     half = hq[len(hq) // 2 :]
     swings = _swings(half)
     big = swings[swings >= SWING_MIN]
-    if len(big) < MIN_SWINGS:
+    tail, _ = _tail(hq)
+    if len(big) < MIN_SWINGS or np.nanmax(tail) - np.nanmin(tail) < SWING_MIN:
         return None
     low, high = float(np.nanmin(half)), float(np.nanmax(half))
     return _finding(

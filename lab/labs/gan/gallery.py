@@ -2,13 +2,15 @@
 
 from lab.gallery import Entry
 
+# Both entries were recorded with the classic settings (both rates 2e-4, held constant), pinned here.
+CLASSIC = {"g_learning_rate": "0.0002", "d_learning_rate": "0.0002", "lr_schedule": "constant"}
 ENTRIES = (
     Entry(
         "gan-mode-collapse",
         "gan",
         "GAN mode collapse: every fake lands on one mode",
         "mode_collapse",
-        {"d_learning_rate": "0.002", "d_steps": "5", "epochs": "40"},
+        {**CLASSIC, "d_learning_rate": "0.002", "d_steps": "5", "epochs": "40"},
         "The discriminator learns ten times faster and gets five steps per generator step. The generator escapes "
         "it by putting all its points on the one mode D currently trusts: the samples' spread drops to a few "
         "percent of the real data's and one mode of eight is captured. The summed loss looks calm all the while, "
@@ -22,7 +24,7 @@ ENTRIES = (
         "gan",
         "GAN: the discriminator wins",
         "discriminator_wins",
-        {"dataset": "mnist5k", "batch_size": "64", "g_width": "256", "d_width": "256", "epochs": "30"},
+        {**CLASSIC, "dataset": "mnist5k", "batch_size": "64", "g_width": "256", "d_width": "256", "epochs": "30"},
         "On 784-pixel digits, a generator fed only 2 noise numbers has too little to work with, while a "
         "256-unit discriminator quickly learns what real digits look like: D(real) climbs towards 1 and "
         "D(G(z)) falls towards 0, and the generator's loss keeps rising.",

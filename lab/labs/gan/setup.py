@@ -98,12 +98,12 @@ def epoch_quality(model, data, z):
 
 def build(config, data):
     """Builds the GAN and its fit data; called in the training thread after seeding."""
-    from models.gan import build_gan
+    from models.gan import build_gan, set_learning_rate
     from models.gan_plan import gan_warnings
 
-    model = build_gan(config, n_features=data.x.shape[1], image=data.is_image)
-    z = fixed_noise(config.latent_dim, IMAGE_SCORED if data.is_image else N_SAMPLES)
     steps = steps_per_epoch(len(data.x), config.batch_size)
+    model = build_gan(config, n_features=data.x.shape[1], image=data.is_image, total_steps=steps * config.epochs)
+    z = fixed_noise(config.latent_dim, IMAGE_SCORED if data.is_image else N_SAMPLES)
     return Setup(
         model=model,
         x=data.x,
@@ -115,8 +115,8 @@ def build(config, data):
         extra={"z": z, "data": data},
         epoch_metrics=lambda m: epoch_quality(m, data, z),
         live={
-            "g_learning_rate": lambda value: setattr(model.g_optimizer, "learning_rate", value),
-            "d_learning_rate": lambda value: setattr(model.d_optimizer, "learning_rate", value),
+            "g_learning_rate": lambda value: set_learning_rate(model.g_optimizer, value),
+            "d_learning_rate": lambda value: set_learning_rate(model.d_optimizer, value),
         },
     )
 

@@ -1,6 +1,6 @@
 """The multilayer-perceptron lab: its descriptor (see `lab.registry`)."""
 
-from lab.labs.mlp.config import MLPConfig
+from lab.labs.mlp.config import MLPConfig, work
 from lab.registry import LabSpec
 
 LAB = LabSpec(
@@ -15,6 +15,8 @@ LAB = LabSpec(
     ),
     summary="Layers, activations, losses and learning rates: watch a dense network carve a decision boundary.",
     config_cls=MLPConfig,
+    work=work,
+    reference_seconds=6.6,  # the default run on 2 CPU cores (bench/default_speed.py)
     thumbnail="docs/thumbs/mlp.png",
     thumbnail_shot=("epochs=60", 1),
 )

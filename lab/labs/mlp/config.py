@@ -172,3 +172,8 @@ class MLPConfig(BaseConfig):
         if len(self.activations) == 1:
             return self.activations * len(self.hidden_units)
         return self.activations
+
+
+def work(config):
+    """A number proportional to the run's training time: its update steps (see `lab.estimate`)."""
+    return config.epochs * config.n_samples / config.batch_size

@@ -1,6 +1,6 @@
 """The PINN lab (Burgers' equation): its descriptor (see `lab.registry`)."""
 
-from lab.labs.pinn.config import PRESETS, PINNConfig
+from lab.labs.pinn.config import PRESETS, PINNConfig, work
 from lab.registry import LabSpec
 
 LAB = LabSpec(
@@ -15,6 +15,8 @@ LAB = LabSpec(
     ),
     summary="A network that knows the physics: the PDE residual joins the loss; watch the shock form and the error against the exact solution fall, or learn the equation's coefficients from data.",
     config_cls=PINNConfig,
+    work=work,
+    reference_seconds=60.0,  # the default run on 2 CPU cores (bench/default_speed.py)
     thumbnail="docs/thumbs/pinn.png",
     thumbnail_shot=("", 3),
     log_loss=True,

@@ -233,3 +233,8 @@ PRESETS = (
         "the same with 1% Gaussian noise on the samples.",
     ),
 )
+
+
+def work(config):
+    """A number proportional to the run's training time: Adam steps and L-BFGS iterations on every point."""
+    return (config.steps + config.lbfgs_iterations) * (config.n_f + config.n_u) * config.depth * config.width**2
