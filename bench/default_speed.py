@@ -84,7 +84,8 @@ def run_once(lab_name, args, folder):
 def predicted(lab_name, result):
     """The estimate shown before Train (reference speed) for the run's settings."""
     lab = get_lab(lab_name)
-    return estimate.reference_seconds(lab, lab.config_cls.from_strings(result["config"]))
+    strings = {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in result["config"].items()}
+    return estimate.reference_seconds(lab, lab.config_cls.from_strings(strings))
 
 
 def main(argv=None):
