@@ -133,13 +133,13 @@ def test_discriminator_learning_rate_changes_while_training():
     job = at.session_state["jobs"]["gan"]
     while not job.run.batch_loss and not job.done:
         job.wait(0.1)
-    at.select_slider(key="gan_d_learning_rate").set_value(0.002).run()
+    at.select_slider(key="gan_d_learning_rate").set_value(0.003).run()
     assert not at.exception
     while not job.run.lr_changes and not job.done:  # applied by the engine at the next batch
         job.wait(0.05)
-    assert job.run.lr_changes[0]["field"] == "d_learning_rate" and job.run.lr_changes[0]["learning_rate"] == 0.002
-    assert float(job._setup.model.d_optimizer.learning_rate) == pytest.approx(0.002)
-    assert "Discriminator learning rate changed to 0.002" in " ".join(i.value for i in at.info)
+    assert job.run.lr_changes[0]["field"] == "d_learning_rate" and job.run.lr_changes[0]["learning_rate"] == 0.003
+    assert float(job._setup.model.d_optimizer.learning_rate) == pytest.approx(0.003)
+    assert "Discriminator learning rate changed to 0.003" in " ".join(i.value for i in at.info)
     at.run()  # no second change announced once it holds
     assert not any("Discriminator learning rate changed" in i.value for i in at.info)
     job.stop()

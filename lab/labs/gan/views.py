@@ -18,8 +18,8 @@ from lab.ui.layout import show_chart
 from lab.ui.widgets import preset_button
 
 # Median generator gradient norm over 20 epochs with the mode-collapse recipe (d_steps=5, d_learning_rate=0.002,
-# seed 0), measured with `python -m lab run gan --set loss=LOSS --set d_steps=5 --set d_learning_rate=0.002
-# --set epochs=20`.
+# seed 0, from the lecture scale), measured with `python -m lab run gan --preset lecture_scale --set loss=LOSS
+# --set d_steps=5 --set d_learning_rate=0.002 --set epochs=20` (before the preset existed: the then defaults).
 G_GRADIENT = {"minimax": 1.92, "non_saturating": 69.7}
 SATURATION = G_GRADIENT["non_saturating"] / G_GRADIENT["minimax"]
 
@@ -29,7 +29,8 @@ INTRO = (
     "ideal end of the game G draws exactly the real data and D can only guess: without label smoothing "
     "D = 1/2 everywhere and each cross-entropy term is ln 2 ≈ 0.693. Watch the orange points (generated) "
     "spread over the blue ones (real) while the background shows where D believes points are real. To see "
-    "things go wrong: give D 5 steps per G step and a 10x higher learning rate (**mode collapse**); add "
+    "things go wrong, start from **Lecture scale** (constant rates of 2e-4): give D 5 steps per G step and a 10x "
+    "higher learning rate (**mode collapse**); add "
     f"`minimax` to that and the generator's gradient is about {SATURATION:.0f} times smaller (the "
     "**saturation** the non-saturating loss avoids); pick digits with the 2-D settings and **D wins**."
 )
@@ -79,11 +80,12 @@ def inputs(values):
     st.markdown(OBJECTIVE_TEXT)
     if values.get("dataset") in TIPS:
         st.caption(f":material/lightbulb: {TIPS[values['dataset']]}")
-    digits = PRESETS[0].settings
+    preset = next(p for p in PRESETS if p.key == "digits")
+    digits = preset.settings
     if values.get("dataset") == "mnist5k" and any(values.get(k) != v for k, v in digits.items()):
         preset_button(
             "gan",
-            PRESETS[0].label,
+            preset.label,
             digits,
             key="gan_digit_settings",
             help=", ".join(f"{k} = {v}" for k, v in digits.items()) + " (`--preset digits` on the command line)",

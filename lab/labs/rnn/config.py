@@ -138,10 +138,12 @@ PRESETS = (
 
 
 REAL_ROWS = {"temperature": 8760, "seattle_weather": 1461}  # hours of 2010, days of 2012-2015
+CELL_COST = {"simple_rnn": 0.5, "lstm": 1.0, "gru": 1.0}  # SimpleRNN / LSTM measured 0.47-0.52; GRU not measured
 
 
 def work(config):
     """A number proportional to the run's training time: update steps times time steps (see `lab.estimate`)."""
     rows = REAL_ROWS.get(config.task, config.n_sequences) * (1 - config.val_split)
     steps = {"weather_toy": 3, "temperature": config.window, "seattle_weather": config.days}.get(config.task)
-    return config.epochs * math.ceil(rows / config.batch_size) * (10 + (steps or config.seq_len))
+    updates = config.epochs * math.ceil(rows / config.batch_size)
+    return updates * (10 + (steps or config.seq_len)) * CELL_COST[config.cell]
