@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from lab import estimate
+from lab.config import format_value
 from lab.registry import get_lab
 
 
@@ -84,7 +85,7 @@ def run_once(lab_name, args, folder):
 def predicted(lab_name, result):
     """The estimate shown before Train (reference speed) for the run's settings."""
     lab = get_lab(lab_name)
-    strings = {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in result["config"].items()}
+    strings = {k: format_value(tuple(v) if isinstance(v, list) else v) for k, v in result["config"].items()}
     return estimate.reference_seconds(lab, lab.config_cls.from_strings(strings))
 
 
