@@ -1,12 +1,17 @@
 """DeepXDE's Burgers example, timed against the same exact solution as the PINN lab.
 
 Run with a Python that has DeepXDE (see bench/README.md, "PINN vs DeepXDE"); it
-imports only numpy from this repository (`lab.labs.pinn.reference`). The network,
+loads only the lab's numpy reference solution (`lab/labs/pinn/reference.py`). The network,
 points and schedule are those of DeepXDE's `examples/pinn_forward/Burgers.py`:
 3 × 20 tanh (Glorot normal), 2,540 domain + 80 boundary + 160 initial points,
 Adam (lr 1e-3) for 15,000 iterations, then L-BFGS until it stops. Every time
 DeepXDE reports its losses (each 1,000 steps) the relative L2 error on the
 published 256 × 100 grid is measured; that time is taken off the clock.
+
+With the PyTorch backend, L-BFGS (`torch.optim.LBFGS`) runs in calls of
+`--lbfgs-chunk` iterations (DeepXDE's own loop; 1,000 by default, 100 here so that
+its path is scored every 100 iterations, as the lab's is), and PyTorch gets the
+machine's two threads.
 
 With the TensorFlow 2 backend, L-BFGS runs as one TFP call that reports nothing
 until it ends; so that its path can be timed too, the weights of every loss
@@ -16,17 +21,35 @@ and the error of every 20th is measured afterwards.
 Prints one JSON object: {"checkpoints": [[seconds, step, rel_l2_error], ...],
 "final_rel_l2_error": ..., "seconds": ...}.
 
-    DDE_BACKEND=tensorflow.compat.v1 PYTHONPATH=. .bench-venv/bin/python bench/deepxde_burgers.py [--adam 15000]
+    DDE_BACKEND=pytorch PYTHONPATH=. .bench-venv/bin/python bench/deepxde_burgers.py [--adam 15000] [--seed 1]
 """
 
 import argparse
+import importlib.util
 import json
+import pathlib
 import time
 
 import deepxde as dde
 import numpy as np
 
-from lab.labs.pinn.reference import NU, evaluation_grid, exact_on_grid, relative_l2
+
+def load_reference():
+    """The lab's `lab/labs/pinn/reference.py` (numpy only), loaded without the lab package around it."""
+    path = pathlib.Path(__file__).resolve().parent.parent / "lab" / "labs" / "pinn" / "reference.py"
+    spec = importlib.util.spec_from_file_location("pinn_reference", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+reference = load_reference()
+NU, evaluation_grid, exact_on_grid, relative_l2 = (
+    reference.NU,
+    reference.evaluation_grid,
+    reference.exact_on_grid,
+    reference.relative_l2,
+)
 
 
 def pde(x, y):
@@ -84,10 +107,19 @@ def main(argv=None):
     parser.add_argument("--adam", type=int, default=15000, help="Adam iterations before L-BFGS")
     parser.add_argument("--lbfgs", type=int, default=15000, help="L-BFGS iterations at most (DeepXDE's default)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lbfgs-chunk", type=int, default=100, help="PyTorch: L-BFGS iterations per call")
+    parser.add_argument("--threads", type=int, default=2, help="PyTorch: intra-op threads")
     parser.add_argument("--float64", action="store_true", help="DeepXDE's advice for L-BFGS (the example runs float32)")
     args = parser.parse_args(argv)
     dde.config.set_random_seed(args.seed)
     dde.optimizers.set_LBFGS_options(maxiter=args.lbfgs)
+    if dde.backend.backend_name == "pytorch":
+        import torch
+
+        torch.set_num_threads(args.threads)
+        options = dde.optimizers.config.LBFGS_options
+        options["iter_per_step"] = args.lbfgs_chunk
+        options["fun_per_step"] = options["maxfun"] * args.lbfgs_chunk // options["maxiter"]
     if args.float64:
         dde.config.set_default_float("float64")
     grid_t, grid_x = evaluation_grid()

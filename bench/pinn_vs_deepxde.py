@@ -1,96 +1,152 @@
-"""The PINN lab against DeepXDE's Burgers example, side by side on this machine.
+"""The PINN lab's presets against DeepXDE's Burgers example, PyTorch and TensorFlow backends, in one run.
 
-    python -m bench.pinn_vs_deepxde --deepxde-python .bench-venv/bin/python [--repeats 3] [--backend tensorflow]
+    python -m bench.pinn_vs_deepxde --deepxde-python .bench-venv/bin/python [--seeds 1,2,3] [--tensorflow-seeds 1]
 
-Each repeat runs, one after the other in fresh processes, `python -m lab run pinn`
-(the lab's default: 6 × 20 tanh, 2,500 collocation points, L-BFGS) and
-`bench/deepxde_burgers.py` (DeepXDE's example: 3 × 20 tanh, 2,540 points, Adam
-15,000 then L-BFGS) with the same seed, and reads from each the relative L2 error
-on the published 256 × 100 grid against time. Prints, per run and as medians, the
-time to an error of 1e-2 and 1e-3, the final error and the total time, and the
-ratio DeepXDE / lab (above 1: the lab is faster). DeepXDE needs its own environment
-(bench/README.md, "PINN vs DeepXDE"); it is never a dependency of the app.
+For every seed, one after the other in fresh processes: the lab's default
+(`quick`), DeepXDE's example on its PyTorch backend, the lab's `high_accuracy`
+preset (stopped once it reaches 1e-3, see `--stop-below`), and, for the seeds in
+`--tensorflow-seeds`, DeepXDE on its TensorFlow backend (about 15 minutes a run).
+Each reports the relative L2 error on the published 256 × 100 grid against time,
+with the time spent scoring taken off its clock (`bench/pinn_lab_run.py`,
+`bench/deepxde_burgers.py`). Prints every run, then per contender the median and
+the range of the time to 1e-2, 5e-3 and 1e-3 (a run that never gets there counts
+as infinitely slow), the final error and the total time, and DeepXDE-PyTorch's
+median time over the contender's (above 1: the contender is faster). DeepXDE needs
+its own environment (bench/README.md, "PINN vs DeepXDE"); it is never a dependency
+of the app.
 """
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 
-THRESHOLDS = (1e-2, 1e-3)
+THRESHOLDS = (1e-2, 5e-3, 1e-3)
+REFERENCE = "DeepXDE-PyTorch"
 
 
 def time_to(points, threshold):
-    """Seconds of the first `(seconds, error)` point at or below `threshold`, or None."""
-    return next((seconds for seconds, error in points if error <= threshold), None)
+    """Seconds of the first `(seconds, error)` point at or below `threshold`, or infinity."""
+    return next((seconds for seconds, error in points if error <= threshold), math.inf)
 
 
-def run_lab(seed):
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "run.json")
-        subprocess.run(
-            [sys.executable, "-m", "lab", "run", "pinn", "--set", f"seed={seed}", "--json", path, "--quiet"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-        )
-        with open(path) as f:
-            run = json.load(f)
-    points = [(row["seconds"], row["rel_l2_error"]) for row in run["history"] if "rel_l2_error" in row]
-    return points, run["metrics"]["rel_l2_error"], run["history"][-1]["seconds"]
-
-
-def run_deepxde(python, backend, seed):
-    env = {**os.environ, "DDE_BACKEND": backend, "PYTHONPATH": ".", "TF_CPP_MIN_LOG_LEVEL": "2"}
+def run_json(command, env=None):
+    """The JSON object that `command` prints on its last line."""
     out = subprocess.run(
-        [python, "bench/deepxde_burgers.py", "--seed", str(seed)], check=True, env=env, capture_output=True, text=True
+        command,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
     ).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def lab_runner(preset, stop_below=None):
+    def run(seed):
+        command = [sys.executable, "-m", "bench.pinn_lab_run", "--preset", preset, "--seed", str(seed)]
+        return run_json(command + (["--stop-below", str(stop_below)] if stop_below else []))
+
+    return run
+
+
+def deepxde_runner(python, backend):
+    def run(seed):
+        env = {"DDE_BACKEND": backend, "PYTHONPATH": "."}
+        return run_json([python, "bench/deepxde_burgers.py", "--seed", str(seed)], env)
+
+    return run
+
+
+def summary(result):
+    """`(times to each threshold, final error, total seconds, stopped)` of one run's JSON."""
     points = [(seconds, error) for seconds, _, error in result["checkpoints"]]
-    return points, result["final_rel_l2_error"], result["seconds"]
+    times = [time_to(points, threshold) for threshold in THRESHOLDS]
+    return times, result["final_rel_l2_error"], result["seconds"], result.get("stopped", False)
 
 
-def cell(value, digits=0):
-    return "never" if value is None else f"{value:.{digits}f}"
+def seconds_text(value):
+    return "never" if math.isinf(value) else f"{value:.0f}"
+
+
+def seconds_cell(values):
+    """'median [min–max] (reached/runs)', with 'never' for a run that did not get there."""
+    text = seconds_text
+    median = statistics.median(values)
+    spread = f" [{text(min(values))}–{text(max(values))}]" if len(values) > 1 else ""
+    reached = sum(not math.isinf(v) for v in values)
+    return f"{text(median)}{spread} ({reached}/{len(values)})"
+
+
+def ratio_cell(reference, values):
+    ours, theirs = statistics.median(values), statistics.median(reference)
+    if math.isinf(ours):
+        return "-"
+    return "∞" if math.isinf(theirs) else f"{theirs / ours:.2f}"
+
+
+def table(results):
+    """The Markdown table of medians, ranges and ratios to DeepXDE-PyTorch."""
+    head = [f"to ≤ {threshold:g}: s (reached)" for threshold in THRESHOLDS]
+    ratios = [f"{REFERENCE} / this to {threshold:g}" for threshold in THRESHOLDS]
+    lines = [
+        "| contender | " + " | ".join(head) + " | final error [range] | total s | " + " | ".join(ratios) + " |",
+        "|---" * (len(head) + len(ratios) + 3) + "|",
+    ]
+    reference = results.get(REFERENCE)
+    for name, runs in results.items():
+        times = [[run[0][i] for run in runs] for i in range(len(THRESHOLDS))]
+        finals = [run[1] for run in runs]
+        final = f"{statistics.median(finals):.2e} [{min(finals):.1e}–{max(finals):.1e}]"
+        if any(run[3] for run in runs):
+            final += " (stopped at the last threshold)"
+        total = f"{statistics.median(run[2] for run in runs):.0f}"
+        if reference:
+            reference_times = [[run[0][i] for run in reference] for i in range(len(THRESHOLDS))]
+            ratio = [ratio_cell(r, t) for r, t in zip(reference_times, times)]
+        else:
+            ratio = ["-"] * len(THRESHOLDS)
+        cells = [seconds_cell(t) for t in times] + [final, total] + ratio
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deepxde-python", required=True, help="a Python with DeepXDE installed")
-    parser.add_argument("--backend", default="tensorflow", help="DeepXDE backend (DDE_BACKEND)")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--deepxde-python", required=True, help="a Python with DeepXDE and its backends installed")
+    parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument("--tensorflow-seeds", default="1", help="seeds for the slow TensorFlow backend ('' for none)")
+    parser.add_argument("--stop-below", type=float, default=1e-3, help="stop high_accuracy at this error")
+    parser.add_argument("--json", help="also write every run's summary here")
     args = parser.parse_args(argv)
-    results = {"lab": [], "DeepXDE": []}
-    for seed in range(args.repeats):
-        for name, runner in (
-            ("lab", lambda seed=seed: run_lab(seed)),
-            ("DeepXDE", lambda seed=seed: run_deepxde(args.deepxde_python, args.backend, seed)),
-        ):
-            points, final, seconds = runner()
-            times = [time_to(points, th) for th in THRESHOLDS]
-            results[name].append((times, final, seconds))
-            print(
-                f"seed {seed} {name:8s} t(≤1e-2)={cell(times[0])} s  t(≤1e-3)={cell(times[1])} s  "
-                f"final {final:.2e} after {seconds:.0f} s",
-                flush=True,
+    seeds = [int(s) for s in args.seeds.split(",")]
+    tensorflow_seeds = {int(s) for s in args.tensorflow_seeds.split(",") if s}
+    contenders = [
+        ("lab quick (default)", lab_runner("quick"), seeds),
+        (REFERENCE, deepxde_runner(args.deepxde_python, "pytorch"), seeds),
+        ("lab high_accuracy", lab_runner("high_accuracy", args.stop_below), seeds),
+        ("DeepXDE-TensorFlow", deepxde_runner(args.deepxde_python, "tensorflow"), tensorflow_seeds),
+    ]
+    results = {name: [] for name, _, chosen in contenders if chosen}
+    for seed in seeds:
+        for name, runner, chosen in contenders:
+            if seed not in chosen:
+                continue
+            times, final, seconds, stopped = run = summary(runner(seed))
+            results[name].append(run)
+            reached = "  ".join(
+                f"t(≤{th:g})=" + ("never" if math.isinf(t) else f"{t:.0f} s") for th, t in zip(THRESHOLDS, times)
             )
-    print(f"\nmedians of {args.repeats} (DeepXDE backend {args.backend}):")
-    print("| figure | lab | DeepXDE | DeepXDE / lab |\n|---|---|---|---|")
-    for i, threshold in enumerate(THRESHOLDS):
-        ours = [r[0][i] for r in results["lab"]]
-        theirs = [r[0][i] for r in results["DeepXDE"]]
-        reached = [(a, b) for a, b in zip(ours, theirs) if a is not None and b is not None]
-        ratio = f"{statistics.median(b / a for a, b in reached):.2f}" if reached else "-"
-        median = {k: statistics.median(v) if None not in v else None for k, v in (("lab", ours), ("DeepXDE", theirs))}
-        print(f"| time to error ≤ {threshold:g} (s) | {cell(median['lab'])} | {cell(median['DeepXDE'])} | {ratio} |")
-    for label, index, digits in (("final error", 1, None), ("total time (s)", 2, 0)):
-        ours = statistics.median(r[index] for r in results["lab"])
-        theirs = statistics.median(r[index] for r in results["DeepXDE"])
-        text = (lambda v: f"{v:.2e}") if digits is None else (lambda v: f"{v:.0f}")
-        print(f"| {label} | {text(ours)} | {text(theirs)} | {theirs / ours:.2f} |")
+            ending = "stopped" if stopped else "final"
+            print(f"seed {seed} {name:20s} {reached}  {ending} {final:.2e} after {seconds:.0f} s", flush=True)
+    print(f"\nmedians over seeds {args.seeds} (TensorFlow backend: seeds {args.tensorflow_seeds or 'none'}):")
+    print(table(results))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({name: [list(run) for run in runs] for name, runs in results.items()}, f)
 
 
 if __name__ == "__main__":

@@ -202,8 +202,8 @@ PRESETS = (
         "quick",
         "Quick (default)",
         {},
-        "6 × 20 tanh, 2,500 collocation points, L-BFGS alone: below 1e-2 in about a minute, 5e-3 at the end "
-        "(about 90 s on two shared CPU cores).",
+        "6 × 20 tanh, 2,500 collocation points, L-BFGS alone: below 1e-2 in about 40 s, 3e-3 to 5e-3 at the end "
+        "on two CPU cores. Some seeds stall near 0.2: then try another seed.",
     ),
     Preset(
         "high_accuracy",
@@ -218,7 +218,7 @@ PRESETS = (
             "dtype": "float64",
         },
         "Raissi et al.'s network (8 × 20 tanh, 10,000 collocation points) in float64 with a long L-BFGS run: below "
-        "1e-3 after about 7 minutes, 4e-4 after all 10,000 iterations (about 20 minutes).",
+        "1e-3 after about 3.5 minutes on two CPU cores, 4e-4 after all 10,000 iterations.",
     ),
     Preset(
         "inverse_problem",
