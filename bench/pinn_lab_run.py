@@ -29,8 +29,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--stop-below", type=float, help="stop once the error is at most this")
     args = parser.parse_args(argv)
-    settings = next(preset.settings for preset in PRESETS if preset.key == args.preset)
-    config = PINNConfig(**settings, seed=args.seed)
+    config = PINNConfig(**PINN_LAB.preset(args.preset).settings, seed=args.seed)
     scoring, job = [], None
     score = pinn_setup.epoch_metrics
 

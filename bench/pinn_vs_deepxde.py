@@ -5,7 +5,7 @@
 For every seed, one after the other in fresh processes: the lab's default
 (`quick`), DeepXDE's example on its PyTorch backend, the lab's `high_accuracy`
 preset (stopped once it reaches 1e-3, see `--stop-below`), and, for the seeds in
-`--tensorflow-seeds`, DeepXDE on its TensorFlow backend (about 15 minutes a run).
+`--tensorflow-seeds`, DeepXDE on its TensorFlow backend (about 17 minutes a run).
 Each reports the relative L2 error on the published 256 × 100 grid against time,
 with the time spent scoring taken off its clock (`bench/pinn_lab_run.py`,
 `bench/deepxde_burgers.py`). Prints every run, then per contender the median and
@@ -23,6 +23,7 @@ import os
 import statistics
 import subprocess
 import sys
+from typing import NamedTuple
 
 THRESHOLDS = (1e-2, 5e-3, 1e-3)
 REFERENCE = "DeepXDE-PyTorch"
@@ -61,11 +62,20 @@ def deepxde_runner(python, backend):
     return run
 
 
+class Summary(NamedTuple):
+    """One run: seconds to each of `THRESHOLDS` (infinity: never), the final error, the total, whether stopped."""
+
+    times: list
+    final: float
+    seconds: float
+    stopped: bool
+
+
 def summary(result):
-    """`(times to each threshold, final error, total seconds, stopped)` of one run's JSON."""
+    """The `Summary` of one run's JSON."""
     points = [(seconds, error) for seconds, _, error in result["checkpoints"]]
     times = [time_to(points, threshold) for threshold in THRESHOLDS]
-    return times, result["final_rel_l2_error"], result["seconds"], result.get("stopped", False)
+    return Summary(times, result["final_rel_l2_error"], result["seconds"], result.get("stopped", False))
 
 
 def seconds_text(value):
@@ -74,11 +84,9 @@ def seconds_text(value):
 
 def seconds_cell(values):
     """'median [min–max] (reached/runs)', with 'never' for a run that did not get there."""
-    text = seconds_text
-    median = statistics.median(values)
-    spread = f" [{text(min(values))}–{text(max(values))}]" if len(values) > 1 else ""
+    spread = f" [{seconds_text(min(values))}–{seconds_text(max(values))}]" if len(values) > 1 else ""
     reached = sum(not math.isinf(v) for v in values)
-    return f"{text(median)}{spread} ({reached}/{len(values)})"
+    return f"{seconds_text(statistics.median(values))}{spread} ({reached}/{len(values)})"
 
 
 def ratio_cell(reference, values):
@@ -96,16 +104,15 @@ def table(results):
         "| contender | " + " | ".join(head) + " | final error [range] | total s | " + " | ".join(ratios) + " |",
         "|---" * (len(head) + len(ratios) + 3) + "|",
     ]
-    reference = results.get(REFERENCE)
+    reference_times = [list(column) for column in zip(*(run.times for run in results.get(REFERENCE, [])))]
     for name, runs in results.items():
-        times = [[run[0][i] for run in runs] for i in range(len(THRESHOLDS))]
-        finals = [run[1] for run in runs]
+        times = [list(column) for column in zip(*(run.times for run in runs))]
+        finals = [run.final for run in runs]
         final = f"{statistics.median(finals):.2e} [{min(finals):.1e}–{max(finals):.1e}]"
-        if any(run[3] for run in runs):
+        if any(run.stopped for run in runs):
             final += " (stopped at the last threshold)"
-        total = f"{statistics.median(run[2] for run in runs):.0f}"
-        if reference:
-            reference_times = [[run[0][i] for run in reference] for i in range(len(THRESHOLDS))]
+        total = f"{statistics.median(run.seconds for run in runs):.0f}"
+        if reference_times:
             ratio = [ratio_cell(r, t) for r, t in zip(reference_times, times)]
         else:
             ratio = ["-"] * len(THRESHOLDS)
@@ -135,18 +142,19 @@ def main(argv=None):
         for name, runner, chosen in contenders:
             if seed not in chosen:
                 continue
-            times, final, seconds, stopped = run = summary(runner(seed))
+            run = summary(runner(seed))
             results[name].append(run)
-            reached = "  ".join(
-                f"t(≤{th:g})=" + ("never" if math.isinf(t) else f"{t:.0f} s") for th, t in zip(THRESHOLDS, times)
+            reached = "  ".join(f"t(≤{th:g})={seconds_text(t)}" for th, t in zip(THRESHOLDS, run.times))
+            ending = "stopped" if run.stopped else "final"
+            print(
+                f"seed {seed} {name:20s} seconds {reached}  {ending} {run.final:.2e} after {run.seconds:.0f} s",
+                flush=True,
             )
-            ending = "stopped" if stopped else "final"
-            print(f"seed {seed} {name:20s} {reached}  {ending} {final:.2e} after {seconds:.0f} s", flush=True)
     print(f"\nmedians over seeds {args.seeds} (TensorFlow backend: seeds {args.tensorflow_seeds or 'none'}):")
     print(table(results))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({name: [list(run) for run in runs] for name, runs in results.items()}, f)
+            json.dump({name: [run._asdict() for run in runs] for name, runs in results.items()}, f)
 
 
 if __name__ == "__main__":

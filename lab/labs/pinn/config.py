@@ -203,7 +203,7 @@ PRESETS = (
         "Quick (default)",
         {},
         "6 × 20 tanh, 2,500 collocation points, L-BFGS alone: below 1e-2 in about 40 s, 3e-3 to 5e-3 at the end "
-        "on two CPU cores. Some seeds stall near 0.2: then try another seed.",
+        "on two CPU cores. Some seeds stall at an error near 0.2: then try another seed.",
     ),
     Preset(
         "high_accuracy",
