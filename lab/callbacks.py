@@ -27,6 +27,11 @@ def steps_per_epoch(samples, batch_size):
     return max(1, math.ceil(samples / batch_size))
 
 
+def sample_count(x):
+    """How many examples `fit`'s `x` holds: an array, or a list or dict of arrays (a model with several inputs)."""
+    return len(keras.tree.flatten(x)[0])
+
+
 class LiveSettings(keras.callbacks.Callback):
     """Applies the settings changed while training at the start of the next batch, and records each change.
 
@@ -283,7 +288,8 @@ def live_callbacks(job, setup, fresh=True, seconds_before=None):
         fresh: the fit starts the run (False for a run continued by hand).
         seconds_before: training seconds before a continued fit.
     """
-    samples, steps = len(setup.x), steps_per_epoch(len(setup.x), setup.batch_size)
+    samples = sample_count(setup.x)
+    steps = steps_per_epoch(samples, setup.batch_size)
     return [
         LiveSettings(job, setup.live, steps),
         LossStream(job.run, samples, setup.batch_size, setup.epoch_metrics, seconds_before),

@@ -111,3 +111,104 @@ def build_transformer(config, vocab_size, return_probe=False):
     if not return_probe:
         return model
     return model, keras.Model(inputs, [logits, *scores], name="transformer_probe")
+
+
+@keras.saving.register_keras_serializable(package="lab")
+class KeyPaddingMask(keras.layers.Layer):
+    """The attention mask that hides padding (id 0) from every query: `(batch, 1, length)` booleans from token ids."""
+
+    def call(self, ids):
+        return ops.expand_dims(ops.not_equal(ids, 0), 1)
+
+
+@keras.saving.register_keras_serializable(package="lab")
+def masked_token_accuracy(y_true, y_pred):
+    """Share of target tokens predicted right, padding (id 0) left out."""
+    y_true = ops.cast(ops.squeeze(y_true, -1) if len(y_true.shape) == len(y_pred.shape) else y_true, "int32")
+    real = ops.cast(ops.not_equal(y_true, 0), "float32")
+    hits = ops.cast(ops.equal(ops.cast(ops.argmax(y_pred, axis=-1), "int32"), y_true), "float32") * real
+    return ops.sum(hits) / ops.maximum(ops.sum(real), 1.0)
+
+
+def _block(config, h, name, context=None, mask=None, causal=False):
+    """Self-attention (then cross-attention over `context`, for a decoder), then the feed-forward network.
+
+    Each sub-layer has dropout, a residual connection and post-layer normalisation.
+
+    Returns:
+        `(h, scores)`: the block's output and the attention scores of each attention sub-layer.
+    """
+
+    def residual(h, update, part):
+        update = keras.layers.Dropout(config.dropout, name=f"dropout_{part}_{name}")(update)
+        return keras.layers.LayerNormalization(epsilon=1e-6, name=f"norm_{part}_{name}")(h + update)
+
+    heads = dict(num_heads=config.num_heads, key_dim=config.key_dim, dropout=config.dropout)
+    self_mask = None if causal else mask
+    a, s = keras.layers.MultiHeadAttention(**heads, name=f"self_attention_{name}")(
+        h, h, attention_mask=self_mask, use_causal_mask=causal, return_attention_scores=True
+    )
+    h, scores = residual(h, a, "self"), [s]
+    if context is not None:
+        a, s = keras.layers.MultiHeadAttention(**heads, name=f"cross_attention_{name}")(
+            h, context, attention_mask=mask, return_attention_scores=True
+        )
+        h = residual(h, a, "cross")
+        scores.append(s)
+    f = keras.layers.Dense(config.ff_dim, activation="relu", name=f"ff_hidden_{name}")(h)
+    return residual(h, keras.layers.Dense(config.d_model, name=f"ff_out_{name}")(f), "ff"), scores
+
+
+def build_encoder_decoder(config, vocab_size, source_len, target_len, return_probe=False):
+    """Builds and compiles the encoder–decoder transformer of "Attention is all you need" at a small scale.
+
+    The encoder reads the source with self-attention that ignores padding. The decoder
+    reads the target so far (the start token, then the target shifted right: teacher
+    forcing) with causal self-attention, and cross-attention whose queries are its own
+    positions and whose keys and values are the encoder's output.
+
+    Args:
+        config: an `AttentionConfig` (`num_layers` encoder and `num_layers` decoder blocks).
+        vocab_size: the number of token ids (shared by source and target; 0 is padding).
+        source_len, target_len: the longest source and target.
+        return_probe: also return a model that outputs the logits followed by every
+            layer's encoder self-attention, decoder self-attention and cross-attention scores.
+
+    Returns:
+        The compiled model (inputs `source` `(batch, source_len)` and `target_in`
+        `(batch, target_len)`; output `(batch, target_len, vocab_size)` logits), or
+        `(model, probe)`. Probe scores are `(batch, heads, queries, keys)`: encoder
+        maps are source × source, decoder maps target × target, cross maps target × source.
+    """
+    from models.optimizers import make_optimizer
+
+    source = keras.Input(shape=(source_len,), dtype="int32", name="source")
+    target_in = keras.Input(shape=(target_len,), dtype="int32", name="target_in")
+    mask = KeyPaddingMask(name="source_padding")(source)
+
+    def embed(ids, length, part):
+        h = keras.layers.Embedding(vocab_size, config.d_model, name=f"{part}_embedding")(ids)
+        h = PositionalEncoding(config.positional, length, name=f"{part}_positions")(h)
+        return keras.layers.Dropout(config.dropout, name=f"{part}_embedding_dropout")(h)
+
+    h, encoder_scores = embed(source, source_len, "source"), []
+    for i in range(1, config.num_layers + 1):
+        h, (s,) = _block(config, h, f"encoder_{i}", mask=mask)
+        encoder_scores.append(s)
+    memory = h
+    h, decoder_scores, cross_scores = embed(target_in, target_len, "target"), [], []
+    for i in range(1, config.num_layers + 1):
+        h, (s, c) = _block(config, h, f"decoder_{i}", context=memory, mask=mask, causal=True)
+        decoder_scores.append(s)
+        cross_scores.append(c)
+    logits = keras.layers.Dense(vocab_size, name="logits")(h)
+    model = keras.Model([source, target_in], logits, name="encoder_decoder")
+    model.compile(
+        optimizer=make_optimizer(config.optimizer, config.learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
+        metrics=[keras.metrics.MeanMetricWrapper(masked_token_accuracy, name="token_accuracy")],
+    )
+    if not return_probe:
+        return model
+    probe = keras.Model([source, target_in], [logits, *encoder_scores, *decoder_scores, *cross_scores], name="probe")
+    return model, probe

@@ -108,3 +108,35 @@ def test_suggested_text_settings_fill_the_widgets():
     assert at.number_input(key="attention_seq_len").value == 32
     assert at.number_input(key="attention_epochs").value == 40
     assert "attention_suggest" not in [b.key for b in at.button]  # nothing left to apply
+
+
+def test_encoder_decoder_on_dates_shows_cross_attention_exposure_and_guesses_typed_dates():
+    at = open_lab_page("pages/6_Attention.py", {"architecture": "encoder_decoder", "task": "dates"})
+    assert "cross-attention" in " ".join(m.value for m in at.markdown)
+    tiny = {k: v for k, v in TINY.items() if k != "attention_n_samples"}
+    run = train(at, {**tiny, "attention_n_items": 400, "attention_epochs": 2})
+    assert run.status == "completed" and 0 <= run.metrics["val_sequence_accuracy"] <= 1
+    assert len(run.metrics["examples"]) == 1000
+    heatmap = next(c for c in at.get("vega_lite_chart") if "Example: layer 1" in c.proto.spec)
+    cells = chart_data(heatmap)[0]
+    spec = json.loads(heatmap.proto.spec)["spec"]["encoding"]
+    assert (spec["y"]["title"], spec["x"]["title"]) == ("answer writes", "input read")
+    rows = cells.groupby(["head", "query"])["weight"].sum()
+    assert (rows < 1.02).all()  # the padding's share is cropped: each row sums to at most 1
+    assert any(m.label == "Year alignment" for m in at.metric)
+    assert "Teacher forcing against running free" in " ".join(s.value for s in at.subheader)
+    assert "The model's guess" in " ".join(m.value for m in at.markdown)
+
+    at.text_input(key="seq2seq_input").set_value("31 February 2021").run()
+    assert "impossible date" in " ".join(w.value for w in at.warning)
+    assert "The model's guess" in " ".join(m.value for m in at.markdown) and not at.exception
+    for bad, words in [("", "Type something"), ("x" * 60, "at most"), ("3 März 2021", "is new to it")]:
+        at.text_input(key="seq2seq_input").set_value(bad).run()
+        assert words in " ".join(e.value for e in at.error) and not at.exception
+
+
+def test_encoder_tasks_refuse_the_encoder_decoder_and_back():
+    at = open_lab_page("pages/6_Attention.py", {"architecture": "encoder", "task": "dates"})
+    assert "choose the encoder_decoder architecture" in " ".join(e.value for e in at.error)
+    at = open_lab_page("pages/6_Attention.py", {"architecture": "encoder_decoder", "task": "text"})
+    assert "needs the encoder architecture" in " ".join(e.value for e in at.error)

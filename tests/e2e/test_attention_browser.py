@@ -38,3 +38,33 @@ def test_reverse_trains_and_shows_attention_and_checks_typed_input(lab_server, n
     assert page.locator(EXCEPTION).count() == 0
     page.set_viewport_size({"width": 1400, "height": 3000})
     page.screenshot(path=str(screenshots_dir / "attention_trained.png"), full_page=True)
+
+
+def test_encoder_decoder_rewrites_dates_and_shows_cross_attention(lab_server, new_page, screenshots_dir):
+    query = "architecture=encoder_decoder&task=dates&n_items=2000&epochs=3&num_layers=1&learning_rate=0.003"
+    page = new_page(lab_server, f"/Attention?{query}")
+    expect(page.locator(f"{MAIN} h1").filter(has_text="Transformer attention")).to_be_visible(timeout=90_000)
+    page.wait_for_selector(IDLE, timeout=90_000)
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=30_000)
+    page.locator(".st-key-train button").click()
+    progress = page.locator(f"{MAIN} [data-testid='stProgress']").first
+    expect(progress).to_contain_text("Completed", timeout=240_000)
+    page.wait_for_selector(IDLE)
+    expect(page.get_by_role("heading", name="How the answer reads the input")).to_be_visible()
+    expect(page.get_by_role("heading", name="Teacher forcing against running free")).to_be_visible()
+    expect(page.get_by_text("Year alignment")).to_be_visible()
+
+    box = page.locator(".st-key-seq2seq_input input")
+    box.fill("31 February 2021")
+    box.press("Enter")
+    expect(page.get_by_text("impossible date")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("The model's guess:").first).to_be_visible()
+    box.fill("")
+    box.press("Enter")
+    expect(page.get_by_text("Type something for the model to read")).to_be_visible(timeout=30_000)
+    box.fill("Wednesday, March 3, 2021")
+    box.press("Enter")
+    expect(page.get_by_text("Type something for the model to read")).to_have_count(0, timeout=30_000)
+    assert page.locator(EXCEPTION).count() == 0
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    page.screenshot(path=str(screenshots_dir / "attention_encoder_decoder.png"), full_page=True)

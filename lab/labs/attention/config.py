@@ -6,7 +6,11 @@ from lab.config import BaseConfig, Preset, epochs_param, learning_rate_param, pa
 from lab.labs.mlp.config import OPTIMIZERS
 
 TOY_TASKS = ("reverse", "copy_shift", "sort")
-TASKS = TOY_TASKS + ("text",)
+ENCODER_TASKS = TOY_TASKS + ("text",)
+TEXT_PAIR_TASKS = ("dates", "numbers")  # written text in, another text out (lab.translation)
+SEQ2SEQ_TASKS = TEXT_PAIR_TASKS + ("reverse", "sort")
+TASKS = ENCODER_TASKS + TEXT_PAIR_TASKS
+ARCHITECTURES = ("encoder", "encoder_decoder")
 POSITIONAL = ("sinusoidal", "learned", "none")
 MASKS = ("auto", "causal", "none")
 
@@ -15,10 +19,21 @@ MASKS = ("auto", "causal", "none")
 class AttentionConfig(BaseConfig):
     """Every hyperparameter of the attention lab, with its default and allowed values."""
 
+    architecture: str = param(
+        "encoder",
+        "choice",
+        "encoder: one stack of self-attention writes an output at every input position. encoder_decoder: an "
+        "encoder reads the input, and a decoder writes the answer token by token, attending to its own earlier "
+        "tokens (causal self-attention) and to the encoder's output (cross-attention).",
+        group="Data",
+        choices=ARCHITECTURES,
+    )
     task: str = param(
         "reverse",
         "choice",
-        "What the transformer learns: reverse a sequence, shift it, sort it, or predict the next character of the Gettysburg Address.",
+        "What the transformer learns: reverse a sequence, shift it, sort it, predict the next character of the "
+        "Gettysburg Address (encoder), or, with the encoder–decoder, rewrite a date in ISO form (dates) or "
+        "number words in digits (numbers).",
         group="Data",
         choices=TASKS,
     )
@@ -28,6 +43,7 @@ class AttentionConfig(BaseConfig):
         "Tokens per sequence (for text: the characters the model sees at once).",
         label="Sequence length",
         group="Data",
+        active_if=("task", ENCODER_TASKS),
         min=2,
         max=32,
     )
@@ -57,6 +73,17 @@ class AttentionConfig(BaseConfig):
         label="Training sequences",
         group="Data",
         active_if=("task", TOY_TASKS),
+        min=200,
+        max=100000,
+        step=200,
+    )
+    n_items: int = param(
+        8000,
+        "int",
+        "Dates or numbers written out for training (1,000 more validate).",
+        label="Training items",
+        group="Data",
+        active_if=("task", TEXT_PAIR_TASKS),
         min=200,
         max=100000,
         step=200,
@@ -113,8 +140,10 @@ class AttentionConfig(BaseConfig):
     mask: str = param(
         "auto",
         "choice",
-        "causal hides later positions from each query; auto uses it for text (next-character prediction) and not for the toy tasks.",
+        "causal hides later positions from each query; auto uses it for text (next-character prediction) and not "
+        "for the toy tasks. The encoder–decoder's decoder is always causal and its encoder never.",
         choices=MASKS,
+        active_if=("architecture", ("encoder",)),
     )
     optimizer: str = param("adam", "choice", "The update rule.", group="Training", choices=OPTIMIZERS)
     learning_rate: float = learning_rate_param(
@@ -125,6 +154,14 @@ class AttentionConfig(BaseConfig):
     seed: int = seed_param("the sequences, the weights and shuffling")
 
     def check(self):
+        if self.architecture == "encoder" and self.task not in ENCODER_TASKS:
+            raise ValueError(
+                f"{self.task} turns a text into an answer of another length: choose the encoder_decoder architecture."
+            )
+        if self.architecture == "encoder_decoder" and self.task not in SEQ2SEQ_TASKS:
+            raise ValueError(
+                f"The encoder–decoder learns {', '.join(SEQ2SEQ_TASKS)}; {self.task} needs the encoder architecture."
+            )
         if self.d_model % 2 and self.positional == "sinusoidal":
             raise ValueError(
                 f"Sinusoidal positions pair a sine with a cosine, so the model size must be even; got {self.d_model}."
@@ -134,15 +171,18 @@ class AttentionConfig(BaseConfig):
                 f"shift ({self.shift}) must be smaller than the sequence length ({self.seq_len}): "
                 "shifting by a whole length gives the input back."
             )
-        if self.task in TOY_TASKS and self.batch_size > self.n_samples:
-            raise ValueError(
-                f"batch_size ({self.batch_size}) is larger than the training sequences ({self.n_samples})."
-            )
+        if self.task != "text" and self.batch_size > self.samples:
+            raise ValueError(f"batch_size ({self.batch_size}) is larger than the training items ({self.samples}).")
 
     @property
     def causal(self):
         """Whether attention hides later positions."""
         return self.task == "text" if self.mask == "auto" else self.mask == "causal"
+
+    @property
+    def samples(self):
+        """Training items of the task."""
+        return self.n_items if self.task in TEXT_PAIR_TASKS else self.n_samples
 
 
 PRESETS = (
@@ -152,9 +192,26 @@ PRESETS = (
         {"task": "text", "seq_len": 32, "epochs": 40, "learning_rate": 0.003},
         "next-character prediction on the Gettysburg Address, long enough to see it memorise the text.",
     ),
+    Preset(
+        "dates",
+        "Rewrite dates with the encoder–decoder",
+        {"architecture": "encoder_decoder", "task": "dates"},
+        "an encoder–decoder turns dates written eight ways into ISO dates; watch the cross-attention align them.",
+    ),
+    Preset(
+        "numbers",
+        "Turn number words into digits with the encoder–decoder",
+        {"architecture": "encoder_decoder", "task": "numbers"},
+        "an encoder–decoder reads 'three hundred and five' and writes 305.",
+    ),
 )
 
 
 def work(config):
     """A number proportional to the run's training time: update steps times layers and length (see `lab.estimate`)."""
-    return config.epochs * config.n_samples / config.batch_size * config.num_layers * config.seq_len
+    if config.architecture == "encoder_decoder":
+        from lab.translation import task_lengths
+
+        source_len, target_len = task_lengths(config.task, config.seq_len)
+        return config.epochs * config.samples / config.batch_size * config.num_layers * 2 * (source_len + target_len)
+    return config.epochs * config.samples / config.batch_size * config.num_layers * config.seq_len

@@ -13,6 +13,7 @@ import pathlib
 import numpy as np
 
 from lab.labs.attention.config import TOY_TASKS
+from lab.translation import load_seq2seq
 
 TEXT_PATH = pathlib.Path(__file__).resolve().parents[3] / "data" / "gettysburg.txt"
 N_VAL = 1000  # validation sequences of the toy tasks
@@ -94,11 +95,16 @@ def load(config):
     """The sequences a config asks for.
 
     Returns:
-        A `SequenceData`. Toy tasks: `n_samples` training and 1,000 validation
+        A `SequenceData`, or for the encoder–decoder a `lab.translation.Seq2SeqData`
+        (`n_items` or `n_samples` training and 1,000 validation items). Toy tasks: `n_samples` training and 1,000 validation
         sequences drawn with `config.seed` (validation drawn after training). Text:
         windows of the first 90% of the characters train, windows of the last 10%
         validate.
     """
+    if config.architecture == "encoder_decoder":
+        return load_seq2seq(
+            config.task, config.samples, N_VAL, config.seed, config.seq_len, config.vocab_size, N_EXAMPLES
+        )
     rng = np.random.default_rng(config.seed)
     if config.task in TOY_TASKS:
         args = (config.seq_len, config.vocab_size, config.shift, rng)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from lab.callbacks import steps_per_epoch
+from lab.labs.attention import seq2seq
 from lab.labs.attention.data import SAMPLE_PROMPT, encode_text
 from lab.registry import Setup
 from lab.runs import Snapshot
@@ -15,6 +16,8 @@ SAMPLE_TEMPERATURE = 0.5
 
 def build(config, data):
     """Builds the transformer and its fit data; called in the training thread after seeding."""
+    if config.architecture == "encoder_decoder":
+        return seq2seq.build(config, data)
     from models.attention import build_transformer
     from models.attention_plan import attention_warnings
 
@@ -148,7 +151,12 @@ def sequence_accuracy(model, x, y):
 
 
 def metrics(setup, run):
-    """Final metrics: the last epoch's losses and token accuracies; whole-sequence accuracy (toy tasks) or a text sample."""
+    """Final metrics: the last epoch's losses and token accuracies; whole-sequence accuracy (toy tasks) or a text sample.
+
+    The encoder–decoder's are `seq2seq.metrics`.
+    """
+    if run.config.architecture == "encoder_decoder":
+        return seq2seq.metrics(setup, run)
     if not run.history:
         return {}
     last = run.history[-1]
@@ -169,9 +177,12 @@ def answer(setup, question, **kwargs):
         setup: the lab's `Setup`.
         question: "attention" (`ids`: token ids `(n, L)`) returns `(logits, attention)`
             as `read_attention` does; "generate" (`prompt`, `n_chars`,
-            `temperature`) returns the prompt and the characters written after it.
+            `temperature`) returns the prompt and the characters written after it;
+            "decode" (`text`, encoder–decoder) returns `seq2seq.decode_typed`.
     """
     probe, data = setup.extra["probe"], setup.extra["data"]
+    if question == "decode":
+        return seq2seq.decode_typed(setup, kwargs["text"])
     if question == "attention":
         return read_attention(probe, kwargs["ids"])
     if question == "generate":

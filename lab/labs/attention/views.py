@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lab import charts
+from lab.labs.attention import views_seq2seq
 from lab.labs.attention.config import PRESETS
 from lab.labs.attention.data import SAMPLE_PROMPT, encode_text, example_tokens, parse_tokens, task_targets
 from lab.ui.layout import show_chart
@@ -42,10 +43,25 @@ RUN_KEY = "_attention_frame_run"  # the run the scrubber last showed: a new run 
 
 def inputs(values):
     """The intro, a tip for the chosen task and, for text, a button with suggested settings."""
-    st.markdown(INTRO)
     task = values.get("task")
+    if values.get("architecture") == "encoder_decoder":
+        st.markdown(views_seq2seq.INTRO)
+        if task in views_seq2seq.TIPS:
+            st.caption(f":material/lightbulb: {views_seq2seq.TIPS[task]}")
+        return values, None
+    st.markdown(INTRO)
     if task in TIPS:
         st.caption(f":material/lightbulb: {TIPS[task]}")
+    dates = next(p for p in PRESETS if p.key == "dates")
+    preset_button(
+        "attention",
+        "Try the encoder–decoder: rewrite dates",
+        dates.settings,
+        key="attention_try_dates",
+        icon=":material/translate:",
+        help="An encoder reads a written date and a decoder writes it in ISO form, with cross-attention between "
+        "them (`--preset dates` on the command line).",
+    )
     text = PRESETS[0]
     if task == "text" and any(values.get(k) != v for k, v in text.settings.items()):
         preset_button(
@@ -288,6 +304,9 @@ def own_prompt(run, data, job):
 
 def draw(run, data, job):
     """The attention lab's live views."""
+    if run.config.architecture == "encoder_decoder":
+        views_seq2seq.draw(run, data, job)
+        return
     snap = run.snapshot
     last = run.history[-1] if run.history else {}
     a, b, c = st.columns(3)
