@@ -54,6 +54,25 @@ def source_of(module, name):
     return _definitions(module)[name]
 
 
+def top_level(module, names):
+    """The source of `module`'s top-level assignments, functions and classes called `names`, in the file's order.
+
+    Read from the file, as `source_of` does; a script that needs a module's data generator copies it this way.
+    """
+    text = (ROOT / (module.replace(".", "/") + ".py")).read_text()
+    out = []
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Assign):
+            first = node.targets[0]
+            name = getattr(first.elts[0] if isinstance(first, ast.Tuple) else first, "id", None)
+        else:
+            name = getattr(node, "name", None)
+        if name in names:
+            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            out.append("\n".join(text.splitlines()[start - 1 : node.end_lineno]) + "\n")
+    return out
+
+
 def assignments(names):
     """One `NAME = value` line for each item of the dict `names`."""
     return "\n".join(f"{name} = {literal(value)}" for name, value in names.items())

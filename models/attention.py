@@ -130,23 +130,30 @@ def masked_token_accuracy(y_true, y_pred):
     return ops.sum(hits) / ops.maximum(ops.sum(real), 1.0)
 
 
-def _block(config, h, name, context=None, mask=None, causal=False):
+def transformer_block(h, name, num_heads, key_dim, ff_dim, dropout, context=None, mask=None, causal=False):
     """Self-attention (then cross-attention over `context`, for a decoder), then the feed-forward network.
 
     Each sub-layer has dropout, a residual connection and post-layer normalisation.
+
+    Args:
+        h: `(batch, length, d_model)` the block's input.
+        name: the suffix of its layers' names.
+        num_heads, key_dim, ff_dim, dropout: the sizes of `MultiHeadAttention` and of the feed-forward network.
+        context: the encoder's output that cross-attention reads (None: an encoder block).
+        mask: the `(batch, 1, source_len)` padding mask of the source.
+        causal: self-attention hides later positions (a decoder).
 
     Returns:
         `(h, scores)`: the block's output and the attention scores of each attention sub-layer.
     """
 
     def residual(h, update, part):
-        update = keras.layers.Dropout(config.dropout, name=f"dropout_{part}_{name}")(update)
+        update = keras.layers.Dropout(dropout, name=f"dropout_{part}_{name}")(update)
         return keras.layers.LayerNormalization(epsilon=1e-6, name=f"norm_{part}_{name}")(h + update)
 
-    heads = dict(num_heads=config.num_heads, key_dim=config.key_dim, dropout=config.dropout)
-    self_mask = None if causal else mask
+    heads = dict(num_heads=num_heads, key_dim=key_dim, dropout=dropout)
     a, s = keras.layers.MultiHeadAttention(**heads, name=f"self_attention_{name}")(
-        h, h, attention_mask=self_mask, use_causal_mask=causal, return_attention_scores=True
+        h, h, attention_mask=None if causal else mask, use_causal_mask=causal, return_attention_scores=True
     )
     h, scores = residual(h, a, "self"), [s]
     if context is not None:
@@ -155,8 +162,8 @@ def _block(config, h, name, context=None, mask=None, causal=False):
         )
         h = residual(h, a, "cross")
         scores.append(s)
-    f = keras.layers.Dense(config.ff_dim, activation="relu", name=f"ff_hidden_{name}")(h)
-    return residual(h, keras.layers.Dense(config.d_model, name=f"ff_out_{name}")(f), "ff"), scores
+    f = keras.layers.Dense(ff_dim, activation="relu", name=f"ff_hidden_{name}")(h)
+    return residual(h, keras.layers.Dense(h.shape[-1], name=f"ff_out_{name}")(f), "ff"), scores
 
 
 def build_encoder_decoder(config, vocab_size, source_len, target_len, return_probe=False):
@@ -191,14 +198,15 @@ def build_encoder_decoder(config, vocab_size, source_len, target_len, return_pro
         h = PositionalEncoding(config.positional, length, name=f"{part}_positions")(h)
         return keras.layers.Dropout(config.dropout, name=f"{part}_embedding_dropout")(h)
 
+    sizes = (config.num_heads, config.key_dim, config.ff_dim, config.dropout)
     h, encoder_scores = embed(source, source_len, "source"), []
     for i in range(1, config.num_layers + 1):
-        h, (s,) = _block(config, h, f"encoder_{i}", mask=mask)
+        h, (s,) = transformer_block(h, f"encoder_{i}", *sizes, mask=mask)
         encoder_scores.append(s)
     memory = h
     h, decoder_scores, cross_scores = embed(target_in, target_len, "target"), [], []
     for i in range(1, config.num_layers + 1):
-        h, (s, c) = _block(config, h, f"decoder_{i}", context=memory, mask=mask, causal=True)
+        h, (s, c) = transformer_block(h, f"decoder_{i}", *sizes, context=memory, mask=mask, causal=True)
         decoder_scores.append(s)
         cross_scores.append(c)
     logits = keras.layers.Dense(vocab_size, name="logits")(h)
