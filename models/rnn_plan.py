@@ -1,5 +1,7 @@
 """The RNN's checks without Keras: questionable settings, in words."""
 
+EMBEDDING_DIM = 32  # size of the encoder–decoder's character embeddings (task dates)
+
 
 def rnn_warnings(config):
     """Sentences about questionable choices (kept, never silently fixed)."""

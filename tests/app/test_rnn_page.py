@@ -106,3 +106,34 @@ def test_the_training_time_is_estimated_before_train_and_follows_the_settings():
     assert "Training takes about 30 s on two CPU cores" in captions  # the default, at the reference speed
     at.number_input(key="rnn_epochs").set_value(24).run()
     assert "Training takes about 60 s" in " ".join(c.value for c in at.caption)  # twice the epochs
+
+
+def test_dates_trains_an_encoder_decoder_and_draws_lengths_and_alignment_maps():
+    at = open_lab_page(
+        PAGE, {"task": "dates", "n_sequences": "200", "cell": "gru", "units": "8", "epochs": "1", "batch_size": "32"}
+    )
+    text = page_text(at)
+    assert "| many-to-many with a delay |" in text and "**dates** (this task)" in text
+    assert "**context vector**" in text and any(r"\alpha_{ij}" in f.value for f in at.latex)
+    assert at.checkbox(key="rnn_attention").value is True
+    assert "Compare with and without attention" in [h.value for h in at.subheader]
+    at.button(key="train").click().run()
+    run = at.session_state["jobs"]["rnn"].wait(TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert run.status == "completed" and 0 <= run.metrics["val_sequence_accuracy"] <= 1
+    titles = chart_titles(at)
+    assert "Validation accuracy against the baseline" in titles and "Exact answers by input length" in titles
+    example = run.snapshot["dates"]["examples"][0]
+    assert f"{example['input']} → " in titles  # an alignment map per drawn example
+    assert len(at.dataframe) >= 1 and "greedy decoding" in " ".join(c.value for c in at.caption)
+
+
+def test_dates_without_attention_says_there_is_no_alignment():
+    at = open_lab_page(PAGE, {"task": "dates", "attention": "false", "n_sequences": "200", "units": "4", "epochs": "1"})
+    at.button(key="train").click().run()
+    assert at.session_state["jobs"]["rnn"].wait(TIMEOUT).status == "completed"
+    at.run()
+    assert not at.exception
+    assert any("no alignment to draw" in i.value for i in at.info)
+    assert "→" not in chart_titles(at)

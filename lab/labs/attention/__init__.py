@@ -10,10 +10,13 @@ LAB = LabSpec(
     order=6,
     page="pages/6_Attention.py",
     blurb=(
-        "A small transformer learns to reverse, shift and sort sequences and to write text; every head's "
-        "attention map is drawn while it forms."
+        "A small transformer learns to reverse, shift and sort sequences and to write text, and an "
+        "encoder–decoder rewrites dates; every head's attention map is drawn while it forms."
     ),
-    summary="A small transformer learns to reverse, shift and sort sequences and to write text; every head's attention map is drawn while it forms.",
+    summary=(
+        "A small transformer learns to reverse, shift and sort sequences and to write text, and an encoder–decoder "
+        "rewrites dates and number words; every head's attention map is drawn while it forms."
+    ),
     config_cls=AttentionConfig,
     work=work,
     reference_seconds=15.7,  # the default run on 2 CPU cores (bench/default_speed.py)

@@ -78,7 +78,7 @@ class AttentionConfig(BaseConfig):
         step=200,
     )
     n_items: int = param(
-        8000,
+        6000,
         "int",
         "Dates or numbers written out for training (1,000 more validate).",
         label="Training items",

@@ -1,5 +1,7 @@
 """The RNN lab's Altair charts: metric against baseline, the task's picture, gradients, gates, cells compared, state dynamics."""
 
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -239,4 +241,96 @@ def dynamics_chart(dyn, radius, activation):
             tooltip=["series:N", "t:Q", alt.Tooltip("value:Q", format=".3g")],
         )
         .properties(title=f"h_t = {activation}(W_hh·h_(t−1)), spectral radius {radius:g}", height=320)
+    )
+
+
+def length_frame(by_length, series=None):
+    """`(length, accuracy, count[, series])` rows of exact answers by input length."""
+    frame = pd.DataFrame(by_length, columns=["length", "accuracy", "count"])
+    return frame if series is None else frame.assign(series=series)
+
+
+def length_chart(by_length, epoch):
+    """Share of exactly right greedy answers for each input length (characters), the count in the tooltip."""
+    return (
+        alt.Chart(length_frame(by_length))
+        .mark_bar(color="#3182bd")
+        .encode(
+            x=alt.X("length:O", title="input length (characters)"),
+            y=alt.Y("accuracy:Q", title="exact answers", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+            tooltip=["length:O", alt.Tooltip("accuracy:Q", format=".1%"), alt.Tooltip("count:Q", title="dates")],
+        )
+        .properties(title=f"Exact answers by input length (greedy decoding, epoch {epoch})", height=300)
+    )
+
+
+def length_compare_chart(entries):
+    """Exact answers by input length of several runs, one line each.
+
+    Args:
+        entries: `[(name, by_length), ...]`.
+    """
+    parts = [length_frame(rows, name) for name, rows in entries if rows]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["length", "accuracy", "series"])
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=30))
+        .encode(
+            x=alt.X("length:Q", title="input length (characters)", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("accuracy:Q", title="exact answers", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                "series:N",
+                "length:Q",
+                alt.Tooltip("accuracy:Q", format=".1%"),
+                alt.Tooltip("count:Q", title="dates"),
+            ],
+        )
+        .properties(title="Exact answers by input length, with and without attention", height=320)
+    )
+
+
+def char_label(token):
+    """How a character is written on an axis (a space becomes ␣)."""
+    return "␣" if token == " " else token
+
+
+def alignment_chart(example):
+    """The attention weights of one date: output character (rows) × input character (columns).
+
+    Args:
+        example: `{"input", "target", "output", "alignment"}` (see `lab.labs.rnn.dates.drawn_examples`).
+    """
+    align = example["alignment"]
+    weights = np.asarray(align["weights"], dtype=float)
+    out_pos, in_pos = np.meshgrid(np.arange(weights.shape[0]), np.arange(weights.shape[1]), indexing="ij")
+    inputs, outputs = [char_label(t) for t in align["input"]], [char_label(t) for t in align["output"]]
+    frame = pd.DataFrame(
+        {
+            "output": out_pos.ravel(),
+            "input": in_pos.ravel(),
+            "output_char": np.asarray(outputs)[out_pos.ravel()],
+            "input_char": np.asarray(inputs)[in_pos.ravel()],
+            "weight": weights.ravel(),
+        }
+    )
+
+    def axis(labels):
+        return alt.Axis(labelExpr=f"{json.dumps(labels)}[datum.value]", labelAngle=0, labelOverlap=False)
+
+    return (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X("input:O", title=f"input: {example['input']}", axis=axis(inputs)),
+            y=alt.Y("output:O", title="output character", axis=axis(outputs)),
+            color=alt.Color("weight:Q", title="α", scale=alt.Scale(domain=[0, 1], scheme="blues")),
+            tooltip=[
+                alt.Tooltip("output_char:N", title="writing"),
+                alt.Tooltip("input_char:N", title="input character"),
+                alt.Tooltip("input:O", title="input position"),
+                alt.Tooltip("weight:Q", format=".3f", title="α"),
+            ],
+        )
+        .properties(title=f"{example['input']} → {example['output'] or '(nothing)'}", height=22 * len(outputs))
     )

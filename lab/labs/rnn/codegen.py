@@ -1,13 +1,14 @@
 """Exports an RNN lab run as a standalone Keras script (data, network, training)."""
 
 import inspect
+import re
 import textwrap
 
-from lab.codegen import assignments, keras_script, notes, optimizer_code
+from lab.codegen import assignments, keras_script, notes, optimizer_code, source_of, top_level
 from lab.labs.rnn import data as seq
 from lab.labs.rnn.setup import uses_lecture_weights
 from lab.labs.rnn.worked_example import LECTURE
-from models.rnn_plan import rnn_warnings
+from models.rnn_plan import EMBEDDING_DIM, rnn_warnings
 
 LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 SPLIT = """\
@@ -59,8 +60,84 @@ model.get_layer("output").set_weights([W_hy.T])
 """
 
 
+DATE_NAMES = ("PAD", "SPECIALS", "CHARS", "FIRST_DATE", "LAST_DATE", "MONTHS", "WEEKDAYS", "_full", "DATE_FORMATS")
+DATES = """\
+
+def make_dates(n, rng):
+    \"\"\"`n` random dates: each written in a random format, and in ISO form.\"\"\"
+    forms = list(DATE_FORMATS)
+    picks = rng.integers(0, len(forms), size=n)
+    return [(DATE_FORMATS[forms[p]](d), d.isoformat()) for d, p in zip(random_dates(n, rng), picks)]
+
+
+TOKENS = SPECIALS + CHARS  # ids 0, 1, 2 are padding, start and end
+SOURCE_LEN = max(len(f(datetime.date(2000, 9, 27))) for f in DATE_FORMATS.values())  # the longest written date
+TARGET_LEN = 11  # "2021-03-03" and the end token
+n_val = N_SEQUENCES - round(N_SEQUENCES * (1 - VAL_SPLIT))
+rng = np.random.default_rng(SEED)
+train, val = make_dates(N_SEQUENCES - n_val, rng), make_dates(n_val, rng)
+x_train = encode([s for s, _ in train], TOKENS, SOURCE_LEN)
+y_train = encode([t for _, t in train], TOKENS, TARGET_LEN, end=True)
+x_val = encode([s for s, _ in val], TOKENS, SOURCE_LEN)
+y_val = encode([t for _, t in val], TOKENS, TARGET_LEN, end=True)
+print(train[0][0], "->", train[0][1])
+"""
+DATES_MODEL = """\
+source = keras.Input(shape=(SOURCE_LEN,), dtype="int32", name="source")
+target_in = keras.Input(shape=(TARGET_LEN,), dtype="int32", name="target_in")
+# mask_zero: the encoder skips the padding, so its last state is the state after the last character.
+h = keras.layers.Embedding(len(TOKENS), EMBEDDING_DIM, mask_zero=True, name="source_embedding")(source)
+encoder_out, *state = keras.layers.{cell}(UNITS, return_sequences=True, return_state=True, name="encoder")(h)
+h = keras.layers.Embedding(len(TOKENS), EMBEDDING_DIM, name="target_embedding")(target_in)
+# The decoder starts from the encoder's last state: the fixed-size context vector.
+h, *_ = keras.layers.{cell}(UNITS, return_sequences=True, return_state=True, name="decoder")(
+    h, initial_state=state
+)
+{attention}outputs = keras.layers.Dense(len(TOKENS), activation="softmax", name="output")(h)
+model = keras.Model([source, target_in], outputs, name="seq2seq")
+model.compile(
+    optimizer={optimizer},
+    loss=keras.losses.SparseCategoricalCrossentropy(ignore_class=PAD),
+    metrics=[keras.metrics.MeanMetricWrapper(teacher_forced_accuracy, name="accuracy")],
+)
+"""
+ATTENTION = """\
+# Additive attention: e_ij = v·tanh(W·s_i + U·h_j), α_i = softmax(e_i), context c_i = Σ_j α_ij·h_j.
+source_mask = NotPadding(name="source_mask")(source)
+query = keras.layers.Dense(UNITS, use_bias=False, name="attention_query")(h)
+keys = keras.layers.Dense(UNITS, use_bias=False, name="attention_keys")(encoder_out)
+context, weights = keras.layers.AdditiveAttention(name="attention")(  # weights: the alignment map
+    [query, encoder_out, keys], mask=[None, source_mask], return_attention_scores=True
+)
+h = keras.layers.Concatenate(name="with_context")([h, context])
+"""
+
+
+def _dates_data(config):
+    """Code that writes the lab's dates (`lab.translation`), encodes them as character ids, and the model's helpers."""
+    parts = top_level("lab.translation", DATE_NAMES)
+    parts += [source_of("lab.translation", name) for name in ("random_dates", "encode", "decoder_inputs")]
+    parts.append(DATES)
+    helpers = ("NotPadding", "teacher_forced_accuracy") if config.attention else ("teacher_forced_accuracy",)
+    parts += [source_of("models.rnn_seq2seq", name) for name in helpers]
+    text = "".join(f"\n\n{p}\n\n" if p.startswith(("def ", "@", "\n")) or p is DATES else p for p in parts)
+    return re.sub(r"\n{3,}", "\n\n\n", text).strip("\n") + "\n"
+
+
+def _dates_model(config):
+    """Code that builds and compiles the encoder–decoder with the lab's layer names, in the lab's order."""
+    optimizer = optimizer_code(config.optimizer)
+    if config.clipnorm:
+        optimizer = optimizer[:-1] + ", clipnorm=CLIPNORM)"
+    return DATES_MODEL.format(
+        cell=LAYERS[config.cell], attention=ATTENTION if config.attention else "", optimizer=optimizer
+    ).rstrip()
+
+
 def _data(config):
     """Code that builds x_train, y_train, x_val, y_val (and the scales) as the lab does."""
+    if config.task == "dates":
+        return _dates_data(config)
     if config.task == "seattle_weather":
         return (
             inspect.getsource(seq.windows)
@@ -82,8 +159,10 @@ def _constants(config):
     names = {"SEED": config.seed}
     if config.task in ("adding", "copy"):
         names["SEQ_LEN"] = config.seq_len
-    if config.task in ("adding", "copy", "weather_toy"):
+    if config.task in ("adding", "copy", "weather_toy", "dates"):
         names["N_SEQUENCES"] = config.n_sequences
+    if config.task == "dates":
+        names["EMBEDDING_DIM"] = EMBEDDING_DIM
     if config.task == "copy":
         names.update(COPY_LENGTH=seq.COPY_LENGTH, COPY_SYMBOLS=seq.COPY_SYMBOLS)
     if config.task == "weather_toy":
@@ -163,6 +242,21 @@ def script(config):
     Returns:
         The script's source code.
     """
+    if config.task == "dates":
+        with_or_without = "with" if config.attention else "without"
+        return keras_script(
+            title=f"A {LAYERS[config.cell]} encoder–decoder {with_or_without} attention on dates",
+            lab="RNN vs LSTM",
+            imports="import datetime\nimport string\n\nfrom keras import ops\n",
+            settings=notes(rnn_warnings(config)) + _constants(config),
+            data=_data(config),
+            seeded="the initial weights and the shuffling",
+            model=_dates_model(config),
+            fit_data=(
+                "[x_train, decoder_inputs(y_train)], y_train,\n"
+                "    validation_data=([x_val, decoder_inputs(y_val)], y_val)"
+            ),
+        )
     return keras_script(
         title=f"A {LAYERS[config.cell]} network on the {config.task} task",
         lab="RNN vs LSTM",

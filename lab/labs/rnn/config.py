@@ -8,8 +8,9 @@ from lab.labs.mlp.config import OPTIMIZERS
 from lab.labs.rnn.data import COPY_LENGTH, TASKS
 
 CELLS = ("simple_rnn", "lstm", "gru")
-SYNTHETIC = ("weather_toy", "adding", "copy")
+SYNTHETIC = ("weather_toy", "adding", "copy", "dates")
 MEMORY = ("adding", "copy")
+SEQ2SEQ = ("dates",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -19,7 +20,7 @@ class RNNConfig(BaseConfig):
     task: str = param(
         "adding",
         "choice",
-        "What the network learns: the lecture's toy weather, Seattle's weather tomorrow, the temperature some hours ahead, or a memory task (adding, copy).",
+        "What the network learns: the lecture's toy weather, Seattle's weather tomorrow, the temperature some hours ahead, a memory task (adding, copy), or dates to rewrite in ISO form with an encoder–decoder (dates).",
         group="Data",
         choices=TASKS,
     )
@@ -84,6 +85,14 @@ class RNNConfig(BaseConfig):
         max=0.5,
         step=0.05,
     )
+    attention: bool = param(
+        True,
+        "bool",
+        "The decoder attends over every encoder output (additive, Bahdanau) instead of reading the input only "
+        "through the encoder's last state.",
+        label="Attention",
+        active_if=("task", SEQ2SEQ),
+    )
     cell: str = param(
         "lstm",
         "choice",
@@ -134,10 +143,21 @@ PRESETS = (
         "the classic adding problem at 100 steps for 25 epochs (about two minutes on two cores): the LSTM "
         "sits on the baseline for about a dozen epochs, then gets the sum right; the SimpleRNN never leaves it.",
     ),
+    Preset(
+        "dates",
+        "Dates: GRU encoder–decoder",
+        {"task": "dates", "cell": "gru", "units": 128, "batch_size": 128, "epochs": 10},
+        "a GRU encoder–decoder of 128 units, batch 128, 10 epochs: measured here, 100% of the validation dates "
+        "exactly right with attention and 82% without (81% on the longest format, “Wednesday, March 3, 2021”); "
+        "about three and two minutes on two shared cores.",
+    ),
 )
 
 
 REAL_ROWS = {"temperature": 8760, "seattle_weather": 1461}  # hours of 2010, days of 2012-2015
+# An encoder–decoder update of 64 dates at 64 units, in the adding default's units (10 + 50 per update); rough,
+# from runs on two cores shared with another job (the estimate then follows the lab's own recent runs).
+DATE_COST = {True: 140.0, False: 90.0}
 CELL_COST = {"simple_rnn": 0.5, "lstm": 1.0, "gru": 1.0}  # SimpleRNN / LSTM measured 0.47-0.52; GRU not measured
 
 
@@ -146,4 +166,7 @@ def work(config):
     rows = REAL_ROWS.get(config.task, config.n_sequences) * (1 - config.val_split)
     steps = {"weather_toy": 3, "temperature": config.window, "seattle_weather": config.days}.get(config.task)
     updates = config.epochs * math.ceil(rows / config.batch_size)
+    if config.task == "dates":
+        size = config.batch_size / 64 * config.units / 64
+        return updates * DATE_COST[config.attention] * size * CELL_COST[config.cell]
     return updates * (10 + (steps or config.seq_len)) * CELL_COST[config.cell]

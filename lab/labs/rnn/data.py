@@ -1,16 +1,21 @@
 """Sequence data of the RNN lab: the lecture's weather toy, Seattle's weather and
-temperatures (vega_datasets, shipped offline) and two synthetic memory tasks.
+temperatures (vega_datasets, shipped offline), two synthetic memory tasks and
+written dates to normalise.
 
-Every task gives sequences `x` of shape `(n, steps, features)` and a target per
-sequence, split into training and validation parts. The real series are split in
-time: validation targets come after every training target.
+Every task but `dates` gives sequences `x` of shape `(n, steps, features)` and a
+target per sequence, split into training and validation parts. The real series are
+split in time: validation targets come after every training target. `dates` gives
+character ids: `x` is `(n, source_len)` (a date as written, padded with 0) and `y`
+`(n, target_len)` (its ISO form and the end token), from `lab.translation`.
 """
 
 import dataclasses
 
 import numpy as np
 
-TASKS = ("weather_toy", "seattle_weather", "temperature", "adding", "copy")
+from lab.translation import PAD, load_seq2seq
+
+TASKS = ("weather_toy", "seattle_weather", "temperature", "adding", "copy", "dates")
 CLASSIFY = ("weather_toy", "seattle_weather", "copy")
 WEATHER_TOY = ("S", "C", "R", "T")  # sunny, cloudy, rainy, thunder: the lecture's one-hot symbols
 TOY_STEPS = 3  # the toy sees three days and names the fourth
@@ -28,16 +33,19 @@ class SequenceData:
 
     Attributes:
         name: the task's name.
-        kind: "classification", "regression" or "copy" (several classes per sequence).
+        kind: "classification", "regression", "copy" (several classes per sequence)
+            or "seq2seq" (an output sequence of its own length: `dates`).
         x_train, y_train, x_val, y_val: float32 sequences `(n, steps, features)` and
-            their targets (class indices as int32, values as float32 columns).
+            their targets (class indices as int32, values as float32 columns); for
+            `dates`, int32 source and target ids.
         classes: class names (classification and copy), else ().
         baseline: `{"name", "metric", "value", "words"}`: what a model must beat.
         input_mean, input_var: per-feature statistics of the training inputs for a
             normalisation layer, or None when the inputs are already on a good scale.
         target_mean, target_std: the scale of a regression target the network
             outputs in its own units (temperature), or None.
-        extra: task-specific arrays for the views (persistence forecasts, times).
+        extra: task-specific arrays for the views (persistence forecasts, times; for
+            `dates` the `lab.translation.Seq2SeqData` under "seq2seq").
     """
 
     name: str
@@ -60,7 +68,8 @@ class SequenceData:
 
     @property
     def n_features(self):
-        return self.x_train.shape[2]
+        """Numbers per step (1 for `dates`: one character id)."""
+        return self.x_train.shape[2] if self.x_train.ndim == 3 else 1
 
 
 def make_adding(n, steps, rng):
@@ -246,6 +255,41 @@ def _synthetic(make, n, val_split, seed):
     return x[:cut], y[:cut], x[cut:], y[cut:]
 
 
+def position_majority(target_train, target_val):
+    """Token accuracy of naming, at each target position, the commonest training token there (padding left out)."""
+    majority = np.array([np.bincount(column).argmax() for column in target_train.T])
+    real = target_val != PAD
+    return float(np.sum((target_val == majority) & real) / max(np.sum(real), 1))
+
+
+def load_dates(n_sequences, val_split, seed):
+    """Dates written in the formats of `lab.translation.DATE_FORMATS`, to be written as ISO dates.
+
+    Returns:
+        `SequenceData` of kind "seq2seq" whose baseline is the token accuracy of
+        naming each position's commonest training character; `extra["seq2seq"]`
+        is the `Seq2SeqData` (texts, formats, tokens, the examples drawn live).
+    """
+    n_val = n_sequences - _split_in_time(n_sequences, val_split)
+    seq = load_seq2seq("dates", n_sequences - n_val, n_val, seed)
+    return SequenceData(
+        "dates",
+        "seq2seq",
+        seq.source_train,
+        seq.target_train,
+        seq.source_val,
+        seq.target_val,
+        classes=seq.tokens,
+        baseline={
+            "name": "commonest character",
+            "metric": "val_accuracy",
+            "value": position_majority(seq.target_train, seq.target_val),
+            "words": "name at each place of the answer its commonest training character (token accuracy)",
+        },
+        extra={"seq2seq": seq},
+    )
+
+
 def load(config):
     """The data of an `RNNConfig`'s task.
 
@@ -257,6 +301,8 @@ def load(config):
         return load_seattle_weather(config.days, config.val_split)
     if task == "temperature":
         return load_temperature(config.window, config.horizon, config.val_split)
+    if task == "dates":
+        return load_dates(config.n_sequences, config.val_split, seed)
     if task == "adding":
         parts = _synthetic(
             lambda n, rng: make_adding(n, config.seq_len, rng), config.n_sequences, config.val_split, seed

@@ -1,7 +1,8 @@
-"""The RNN lab's wiring: sequence tasks, the recurrent network, live views and metrics."""
+"""The RNN lab's wiring: sequence tasks, the recurrent network (an encoder–decoder for dates), live views and metrics."""
 
 import numpy as np
 
+from lab.labs.rnn import dates
 from lab.labs.rnn.data import COPY_LENGTH
 from lab.labs.rnn.worked_example import LECTURE
 from lab.registry import Setup
@@ -45,6 +46,8 @@ def build(config, data):
     """Builds the network and its fit data; called in the training thread after seeding."""
     from models.rnn_plan import rnn_warnings
 
+    if data.kind == "seq2seq":
+        return build_seq2seq(config, data, rnn_warnings(config))
     model = make_model(config, data)
     return Setup(
         model=model,
@@ -55,6 +58,25 @@ def build(config, data):
         warnings=rnn_warnings(config),
         snapshot=lambda m: snapshot(m, config, data),
         extra={"data": data},
+    )
+
+
+def build_seq2seq(config, data, warnings):
+    """The encoder–decoder's `Setup`: teacher-forcing fit data, its greedy decoder and attention probe."""
+    from models.rnn_seq2seq import GreedyDecoder, attention_probe
+
+    model = dates.make_model(config, data)
+    decoder, probe = GreedyDecoder(model), attention_probe(model)
+    x, y, validation = dates.fit_data(data)
+    return Setup(
+        model=model,
+        x=x,
+        y=y,
+        validation_data=validation,
+        batch_size=config.batch_size,
+        warnings=warnings,
+        snapshot=lambda m: seq2seq_snapshot(decoder, probe, config, data),
+        extra={"data": data, "decoder": decoder},
     )
 
 
@@ -121,12 +143,16 @@ class RNNSnapshot(Snapshot, total=False):
         grad_h: ‖∂loss/∂h_t‖ for each step.
         task: the task's own picture (`task_view`).
         gates: an LSTM's mean gates along a sequence.
+        cell: the recurrent cell.
+        dates: the encoder–decoder's greedy answers (`seq2seq_snapshot`).
     """
 
     loss: float
     grad_h: list
     task: dict
     gates: dict
+    cell: str
+    dates: dict
 
 
 def snapshot(model, config, data) -> RNNSnapshot:
@@ -144,11 +170,40 @@ def snapshot(model, config, data) -> RNNSnapshot:
     return views
 
 
+def seq2seq_snapshot(decoder, probe, config, data) -> RNNSnapshot:
+    """Live views of the encoder–decoder; called from the training thread.
+
+    Returns:
+        dict with `dates`: the greedy answers' accuracy on the first validation
+        dates (`dates.evaluate`, with `examples` from `dates.drawn_examples`), and `cell`.
+    """
+    view = dates.evaluate(decoder, data, dates.LIVE_ITEMS)
+    view["examples"] = dates.drawn_examples(decoder, probe, data)
+    return RNNSnapshot(dates=view, cell=config.cell)
+
+
+def seq2seq_metrics(setup, last):
+    """The encoder–decoder's final metrics: greedy decoding of every validation date."""
+    data = setup.extra["data"]
+    view = dates.evaluate(setup.extra["decoder"], data)
+    out = {k: last[k] for k in ("loss", "val_loss", "val_accuracy") if k in last}
+    out.update(
+        val_sequence_accuracy=view["sequence_accuracy"],
+        val_token_accuracy=view["token_accuracy"],
+        baseline_accuracy=data.baseline["value"],
+        accuracy_by_length=view["by_length"],
+        accuracy_by_format=view["by_format"],
+    )
+    return out
+
+
 def metrics(setup, run):
-    """Final metrics: the last epoch's losses and task metric, and the task's baseline."""
+    """Final metrics: the last epoch's losses and task metric, and the task's baseline (greedy answers for dates)."""
     if not run.history:
         return {}
     data = setup.extra["data"]
+    if data.kind == "seq2seq":
+        return {**seq2seq_metrics(setup, run.history[-1]), "epochs_trained": len(run.history)}
     last = run.history[-1]
     keys = {"adding": ("val_mse",), "temperature": ("val_mae", "val_mse")}.get(data.name, ("val_accuracy",))
     out = {k: last[k] for k in ("loss", "val_loss", *keys) if k in last}

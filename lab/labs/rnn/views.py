@@ -1,4 +1,4 @@
-"""The RNN lab's intro, step-through, live views, "Compare cells" and state dynamics."""
+"""The RNN lab's intro, step-through, live views, "Compare cells" (or attention, for dates) and state dynamics."""
 
 import contextlib
 
@@ -17,6 +17,7 @@ from lab.labs.rnn.charts import (
     task_chart,
 )
 from lab.labs.rnn.config import CELLS, RNNConfig
+from lab.labs.rnn.views_dates import attention_section, configurations_table, draw_dates, seq2seq_explainer
 from lab.labs.rnn.views_step_through import step_through
 from lab.labs.rnn.worked_example import (
     recurrent_params,
@@ -64,9 +65,12 @@ TIPS = {
     "nor explodes. Measured here: at 20 steps and 10 epochs the SimpleRNN recalls 99.9% and the LSTM 78%; "
     "at 100 steps and 25 epochs the SimpleRNN 36%, the GRU 32% (still climbing) and the LSTM stays at "
     "chance, because its forget gate starts near sigmoid(1) ≈ 0.73 and must first learn to stay open.",
+    "dates": "An encoder–decoder rewrites a date written in one of 8 formats (“3 March 2021”, “03/03/21”, "
+    "“Wednesday, March 3, 2021” …) as “2021-03-03”. With the lab's defaults (an LSTM of 64 units, 12 epochs) both "
+    "versions end up good: measured here, 100% of the validation dates exactly right with attention, 96% without. "
+    "The **Dates** preset (a GRU of 128 units, batch 128, 10 epochs) is where attention shows: 100% against 82% "
+    "(81% on “Wednesday, March 3, 2021”). Press **Compare attention** below to train both side by side.",
 }
-
-
 DYNAMICS_WORDS = {
     "tanh": "With tanh, at a radius below 1 the state and the gradient die out like radiusᵗ (tanh is almost "
     "linear near 0), at 1 they fade slowly, and above 1 the state grows until tanh saturates, where its slope "
@@ -133,10 +137,13 @@ def preview(config, upload):
         st.error(f"The data cannot be loaded: {err}")
         return
     shown = f"{value:.1%}" if metric == "val_accuracy" else f"{value:.4f}"
-    st.caption(
-        f"**Data:** {n_train:,} training and {n_val:,} validation sequences of {steps} steps × "
-        f"{features} features. **Baseline:** {words}: {metric} {shown}."
+    data = (
+        f"{n_train:,} training and {n_val:,} validation dates written in 8 formats, up to {steps} characters, "
+        "each to be answered with its ISO form (10 characters and an end token)"
+        if config.task == "dates"
+        else f"{n_train:,} training and {n_val:,} validation sequences of {steps} steps × {features} features"
     )
+    st.caption(f"**Data:** {data}. **Baseline:** {words}: {metric} {shown}.")
 
 
 def inputs(values):
@@ -147,6 +154,11 @@ def inputs(values):
     """
     st.markdown(INTRO)
     st.caption(f":material/lightbulb: {TIPS[values['task']]}")
+    with st.expander("Inputs and outputs: which configuration each task is", expanded=values["task"] == "dates"):
+        st.markdown(configurations_table(values["task"]))
+    if values["task"] == "dates":
+        with st.expander("Encoder–decoder: the fixed-size context vector, and attention", expanded=True):
+            seq2seq_explainer()
     with st.expander(
         "Step through one cell: the lecture's SimpleRNN example and an LSTM illustration",
         expanded=values["task"] == "weather_toy",
@@ -160,6 +172,9 @@ def inputs(values):
 
 def draw(run, data, job):
     """The RNN lab's live views: the metric against its baseline, the task's picture, gradients, gates."""
+    if data.kind == "seq2seq":
+        draw_dates(run, data)
+        return
     snap = run.snapshot
     left, right = st.columns(2)
     with left:
@@ -318,6 +333,9 @@ def dynamics_section():
 
 
 def sections(config):
-    """The sections under the lab: "Compare cells" (with the page's settings) and the state dynamics."""
-    compare_section(config)
+    """The sections under the lab: "Compare cells" (for dates: with and without attention) and the state dynamics."""
+    if config is not None and config.task == "dates":
+        attention_section(config)
+    else:
+        compare_section(config)
     dynamics_section()
