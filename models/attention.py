@@ -12,6 +12,7 @@ import numpy as np
 from keras import ops
 
 from models.attention_plan import POSITIONAL
+from models.sequence_metrics import masked_token_accuracy
 
 
 def sinusoidal_table(length, dim):
@@ -119,15 +120,6 @@ class KeyPaddingMask(keras.layers.Layer):
 
     def call(self, ids):
         return ops.expand_dims(ops.not_equal(ids, 0), 1)
-
-
-@keras.saving.register_keras_serializable(package="lab")
-def masked_token_accuracy(y_true, y_pred):
-    """Share of target tokens predicted right, padding (id 0) left out."""
-    y_true = ops.cast(ops.squeeze(y_true, -1) if len(y_true.shape) == len(y_pred.shape) else y_true, "int32")
-    real = ops.cast(ops.not_equal(y_true, 0), "float32")
-    hits = ops.cast(ops.equal(ops.cast(ops.argmax(y_pred, axis=-1), "int32"), y_true), "float32") * real
-    return ops.sum(hits) / ops.maximum(ops.sum(real), 1.0)
 
 
 def transformer_block(h, name, num_heads, key_dim, ff_dim, dropout, context=None, mask=None, causal=False):

@@ -22,6 +22,7 @@ from keras import ops
 
 from models.rnn import CELLS
 from models.rnn_plan import EMBEDDING_DIM
+from models.sequence_metrics import masked_token_accuracy
 
 PAD, START, END = 0, 1, 2  # the token ids of `lab.translation`
 
@@ -90,18 +91,9 @@ def compile_seq2seq(model, optimizer):
     model.compile(
         optimizer=optimizer,
         loss=keras.losses.SparseCategoricalCrossentropy(ignore_class=PAD),
-        metrics=[keras.metrics.MeanMetricWrapper(teacher_forced_accuracy, name="accuracy")],
+        metrics=[keras.metrics.MeanMetricWrapper(masked_token_accuracy, name="accuracy")],
     )
     return model
-
-
-@keras.saving.register_keras_serializable(package="lab")
-def teacher_forced_accuracy(y_true, y_pred):
-    """Share of target tokens (padding left out) whose most likely token is right, with the true previous tokens read."""
-    y_true = ops.cast(ops.reshape(y_true, ops.shape(y_pred)[:-1]), "int32")
-    real = ops.cast(ops.not_equal(y_true, PAD), "float32")
-    hits = ops.cast(ops.equal(ops.cast(ops.argmax(y_pred, axis=-1), "int32"), y_true), "float32")
-    return ops.sum(hits * real) / ops.maximum(ops.sum(real), 1.0)
 
 
 def has_attention(model):

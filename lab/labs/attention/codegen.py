@@ -162,9 +162,10 @@ def seq2seq_script(config):
         "BATCH_SIZE": config.batch_size,
         "EPOCHS": config.epochs,
     }
-    helpers = ["sinusoidal_table", "PositionalEncoding", "KeyPaddingMask", "masked_token_accuracy", "transformer_block"]
+    helpers = ["sinusoidal_table", "PositionalEncoding", "KeyPaddingMask", "transformer_block"]
     sources = [source_of("models.attention", name) for name in helpers]
     sources[1] = sources[1].replace("POSITIONAL", "POSITIONAL_KINDS")
+    sources.insert(3, source_of("models.sequence_metrics", "masked_token_accuracy"))
     model = SEQ2SEQ_MODEL.format(
         definitions="\n\n".join(sources),
         optimizer=optimizer_code(config.optimizer),

@@ -143,7 +143,7 @@ def live_items(data):
 
 def snapshot(model, probe, data, frames, steps, num_layers) -> Seq2SeqSnapshot:
     """Live views of the encoder–decoder; called from the training thread."""
-    from lab.labs.attention.setup import thin
+    from lab.labs.attention.setup import keep_frame
 
     items = live_items(data)
     source, target = data.source_val[items], data.target_val[items]
@@ -154,11 +154,7 @@ def snapshot(model, probe, data, frames, steps, num_layers) -> Seq2SeqSnapshot:
     epoch = round(float(model.optimizer.iterations.numpy()) / steps)
     shown = outputs[: len(data.examples)]
     frame = {"epoch": epoch, "maps": {"cross": maps["cross"], "decoder": maps["decoder"]}, "outputs": shown}
-    if frames and frames[-1]["epoch"] == epoch:
-        frames[-1] = frame
-    else:
-        frames.append(frame)
-    thin(frames)
+    keep_frame(frames, frame)
     out: Seq2SeqSnapshot = {
         "epoch": epoch,
         "maps": maps,

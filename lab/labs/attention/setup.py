@@ -70,6 +70,15 @@ def thin(frames, cap=MAX_FRAMES):
     return frames
 
 
+def keep_frame(frames, frame):
+    """Adds a snapshot's frame for the replay: it replaces one of the same epoch, and `thin` keeps the cap."""
+    if frames and frames[-1]["epoch"] == frame["epoch"]:
+        frames[-1] = frame
+    else:
+        frames.append(frame)
+    thin(frames)
+
+
 class AttentionSnapshot(Snapshot, total=False):
     """The transformer's live views: what `snapshot` returns for the views (every key optional).
 
@@ -98,11 +107,7 @@ def snapshot(model, probe, data, frames, steps) -> AttentionSnapshot:
     logits, attention = read_attention(probe, data.examples)
     epoch = round(float(model.optimizer.iterations.numpy()) / steps)
     frame = {"epoch": epoch, "attention": attention.astype("float16"), "predictions": logits.argmax(-1)}
-    if frames and frames[-1]["epoch"] == epoch:
-        frames[-1] = frame
-    else:
-        frames.append(frame)
-    thin(frames)
+    keep_frame(frames, frame)
     train_logits, _ = read_attention(probe, data.x_train[:LOSS_SAMPLES])
     return {
         **frame,

@@ -37,8 +37,6 @@ TIPS = {
 }
 HEAT_WIDTH = 1000
 HEAT_COLOURS = alt.Scale(domain=[0, 1], scheme="blues")
-FRAME_KEY = "attention_frame"
-RUN_KEY = "_attention_frame_run"  # the run the scrubber last showed: a new run starts at its newest epoch
 
 
 def inputs(values):
@@ -172,30 +170,6 @@ def prediction_table(tokens, ids, predicted, target, text_task):
     return frame
 
 
-def _scrubber(run, frames):
-    """The epoch scrubber; returns the chosen frame.
-
-    While training, the maps follow the newest epoch unless the user turns
-    "Follow the training" off; once the run ends, the slider replays every kept epoch.
-    """
-    epochs = [f["epoch"] for f in frames]
-    if not run.ended and st.toggle(
-        "Follow the training",
-        value=True,
-        key="attention_follow",
-        help="Turn off to drag back through the epochs while the model trains.",
-    ):
-        return frames[-1]
-    if st.session_state.get(FRAME_KEY) not in epochs or st.session_state.get(RUN_KEY) != id(run):
-        st.session_state[FRAME_KEY] = epochs[-1]
-    st.session_state[RUN_KEY] = id(run)
-    if len(epochs) > 1:
-        st.select_slider(
-            "Replay: attention after epoch", options=epochs, key=FRAME_KEY, help="Drag back to see how the maps formed."
-        )
-    return frames[epochs.index(st.session_state[FRAME_KEY])]
-
-
 def _example_label(data, i):
     return (
         "".join(data.tokens[t] for t in data.examples[i])
@@ -218,7 +192,7 @@ def attention_panel(run, data):
             help="Validation sequences (for text: the opening words, then unseen passages).",
         )
     with right:
-        frame = _scrubber(run, snap["frames"])
+        frame = views_seq2seq.epoch_scrubber(run, snap["frames"], "attention", "Drag back to see how the maps formed.")
     ids = data.examples[which]
     labels = [data.tokens[t] for t in ids]
     st.altair_chart(

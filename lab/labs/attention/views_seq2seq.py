@@ -30,8 +30,6 @@ TIPS = {
     "cross-attention should read the input from the end.",
     "sort": "The decoder writes the sorted tokens one by one: each answer token must find the next smallest input.",
 }
-FRAME_KEY = "seq2seq_frame"
-RUN_KEY = "_seq2seq_frame_run"
 COLOURS = alt.Scale(domain=[0, 1], scheme="blues")
 MAP_WIDTH = 1000
 
@@ -107,61 +105,69 @@ def layer_picker(run, key):
     return st.radio("Layer", range(layers), format_func=lambda i: f"Layer {i + 1}", horizontal=True, key=key)
 
 
+MAP_TABS = (
+    (
+        "cross",
+        "Cross-attention",
+        ("answer writes", "input read"),
+        "Row: the answer character being written; columns: the input characters. Each row sums to 1, so a dark cell "
+        "is where that character of the answer reads from. Hover a cell for its weight.",
+    ),
+    (
+        "decoder",
+        "Decoder self-attention (causal)",
+        ("answer writes", "decoder reads"),
+        "The causal mask at work: the position that writes a character reads only the start token and the "
+        "characters written before it, so everything right of the diagonal stays white.",
+    ),
+    ("encoder", "Encoder self-attention", ("input position", "input read"), ""),
+)
+"""Each map's key, tab, axis titles (rows, columns) and caption."""
+
+
 def maps_view(run, data, maps, output, source_ids, label, key):
     """Tabs with the cross-attention, decoder self-attention and encoder self-attention of one item."""
     src = source_tokens(data, source_ids)
     rows = data.answer_tokens(output)
     reads = [SPECIALS[1], *rows[:-1]]  # the decoder's inputs: start, then what it wrote before
-    cross, decoder, encoder = st.tabs(["Cross-attention", "Decoder self-attention (causal)", "Encoder self-attention"])
-    with cross:
-        layer = layer_picker(run, f"{key}_cross_layer")
-        weights = maps["cross"][layer][:, : len(rows), : len(src)]
-        st.altair_chart(
-            pair_heatmap(weights, rows, src, f"{label}: layer {layer + 1}", "answer writes", "input read"),
-            width="content",
-        )
-        st.caption(
-            "Row: the answer character being written; columns: the input characters. Each row sums to 1, so a "
-            "dark cell is where that character of the answer reads from. Hover a cell for its weight."
-        )
-    with decoder:
-        layer = layer_picker(run, f"{key}_decoder_layer")
-        weights = maps["decoder"][layer][:, : len(rows), : len(rows)]
-        st.altair_chart(
-            pair_heatmap(weights, rows, reads, f"{label}: layer {layer + 1}", "answer writes", "decoder reads"),
-            width="content",
-        )
-        st.caption(
-            "The causal mask at work: the position that writes a character reads only the start token and the "
-            "characters written before it, so everything right of the diagonal stays white."
-        )
-    with encoder:
-        if "encoder" not in maps:
-            st.caption("The encoder's maps are kept for the newest epoch only.")
-            return
-        layer = layer_picker(run, f"{key}_encoder_layer")
-        weights = maps["encoder"][layer][:, : len(src), : len(src)]
-        st.altair_chart(
-            pair_heatmap(weights, src, src, f"{label}: layer {layer + 1}", "input position", "input read"),
-            width="content",
-        )
+    axes = {"cross": (rows, src), "decoder": (rows, reads), "encoder": (src, src)}
+    tabs = st.tabs([tab for _, tab, _, _ in MAP_TABS])
+    for tab, (name, _, titles, caption) in zip(tabs, MAP_TABS, strict=True):
+        with tab:
+            if name not in maps:
+                st.caption("The encoder's maps are kept for the newest epoch only.")
+                continue
+            layer = layer_picker(run, f"{key}_{name}_layer")
+            queries, keys = axes[name]
+            weights = maps[name][layer][:, : len(queries), : len(keys)]
+            chart = pair_heatmap(weights, queries, keys, f"{label}: layer {layer + 1}", *titles)
+            st.altair_chart(chart, width="content")
+            if caption:
+                st.caption(caption)
 
 
-def _scrubber(run, frames):
-    """The epoch scrubber: follows training unless turned off, and replays every kept epoch once the run ends."""
+def epoch_scrubber(run, frames, prefix, help):
+    """The epoch scrubber; returns the chosen frame.
+
+    While training, the maps follow the newest epoch unless the user turns "Follow the
+    training" off; once the run ends, the slider replays every kept epoch. Its widgets
+    are keyed `<prefix>_follow` and `<prefix>_frame`.
+    """
     epochs = [f["epoch"] for f in frames]
+    frame_key, run_key = f"{prefix}_frame", f"_{prefix}_frame_run"  # a new run starts at its newest epoch
     if not run.ended and st.toggle(
-        "Follow the training", value=True, key="seq2seq_follow", help="Turn off to drag back through the epochs."
+        "Follow the training",
+        value=True,
+        key=f"{prefix}_follow",
+        help="Turn off to drag back through the epochs while the model trains.",
     ):
         return frames[-1]
-    if st.session_state.get(FRAME_KEY) not in epochs or st.session_state.get(RUN_KEY) != id(run):
-        st.session_state[FRAME_KEY] = epochs[-1]
-    st.session_state[RUN_KEY] = id(run)
+    if st.session_state.get(frame_key) not in epochs or st.session_state.get(run_key) != id(run):
+        st.session_state[frame_key] = epochs[-1]
+    st.session_state[run_key] = id(run)
     if len(epochs) > 1:
-        st.select_slider(
-            "Replay: attention after epoch", options=epochs, key=FRAME_KEY, help="Drag back to see the alignment form."
-        )
-    return frames[epochs.index(st.session_state[FRAME_KEY])]
+        st.select_slider("Replay: attention after epoch", options=epochs, key=frame_key, help=help)
+    return frames[epochs.index(st.session_state[frame_key])]
 
 
 def answer_line(data, pair, output):
@@ -186,7 +192,7 @@ def examples_panel(run, data):
             + (", one per long date format." if data.task == "dates" else "."),
         )
     with right:
-        frame = _scrubber(run, snap["frames"])
+        frame = epoch_scrubber(run, snap["frames"], "seq2seq", "Drag back to see the alignment form.")
     item = data.examples[which]
     maps = snap["maps"] if frame["epoch"] == snap.get("epoch") else frame["maps"]
     output = frame["outputs"][which]
