@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lab.config import train_only_settings
+from lab.labs.diffusion.diagnosis import add_diffusion_findings, is_diffusion_history
 from lab.labs.gan.diagnosis import diagnose_gan, is_gan_history
 
 LABELS = ("healthy", "still_learning", "overfitting", "lr_too_high", "diverged", "lr_too_low", "val_below_train")
@@ -113,7 +114,8 @@ def diagnose(loss, val_loss=None, batch_loss=None, *, epochs_planned=None, handi
 
 
 def diagnose_history(history, batch_loss=None, *, epochs_planned=None, config=None):
-    """Names what a Keras-style history shows (see `diagnose`; a GAN's history goes to `diagnose_gan`).
+    """Names what a Keras-style history shows (see `diagnose`; a GAN's history goes to `diagnose_gan`, a
+    diffusion model's gets `add_diffusion_findings`).
 
     Args:
         history: list of per-epoch dicts with "loss" and optionally "val_loss";
@@ -136,13 +138,14 @@ def diagnose_history(history, batch_loss=None, *, epochs_planned=None, config=No
         smoothing = getattr(config, "label_smoothing", 0.0)
         return diagnose_gan(history, epochs_planned=epochs_planned, label_smoothing=smoothing)
     val = [row.get("val_loss") for row in history]
-    return diagnose(
+    found = diagnose(
         [row["loss"] for row in history],
         val if any("val_loss" in row for row in history) else None,
         batch_loss,
         epochs_planned=epochs_planned,
         handicaps=None if config is None else train_only_settings(config),
     )
+    return add_diffusion_findings(found, history, config) if is_diffusion_history(history) else found
 
 
 def _finding(label, evidence, advice=None):

@@ -11,7 +11,7 @@ from lab.ui.access import access_gate
 
 ROOT = Path(__file__).resolve().parents[2]
 
-GALLERY = "pages/7_Gallery.py"
+GALLERY = "pages/8_Gallery.py"
 
 
 def available_labs():

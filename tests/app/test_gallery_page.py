@@ -7,7 +7,7 @@ from tests.app.support import open_lab_page
 
 
 def test_gallery_shows_each_built_entry_with_problem_and_fix():
-    at = open_lab_page("pages/7_Gallery.py")
+    at = open_lab_page("pages/8_Gallery.py")
     titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
     built = [e for e in gallery.entries() if gallery.load(e) is not None]
     assert titles.count("The problem") == titles.count("The fix") + titles.count("For contrast") == len(built) > 0
@@ -22,7 +22,7 @@ def test_gallery_shows_each_built_entry_with_problem_and_fix():
 
 
 def test_filter_by_lab_and_open_in_lab_loads_the_settings():
-    at = open_lab_page("pages/7_Gallery.py")
+    at = open_lab_page("pages/8_Gallery.py")
     at.button_group(key="gallery_labs").set_value(["mlp"]).run()
     assert not at.exception
     headers = [h.value for h in at.subheader]
@@ -36,7 +36,7 @@ def test_filter_by_lab_and_open_in_lab_loads_the_settings():
 
 
 def test_diagnose_your_own_pasted_curve_and_a_bad_one():
-    at = open_lab_page("pages/7_Gallery.py")
+    at = open_lab_page("pages/8_Gallery.py")
     overfit = "\n".join(f"{1 / (e + 1):.4f} {abs(e - 10) * 0.05 + 0.4:.4f}" for e in range(30))
     at.text_area(key="own_curve_text").set_value("loss val_loss\n" + overfit).run()
     assert not at.exception

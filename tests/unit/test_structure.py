@@ -12,7 +12,7 @@ import pytest
 from lab.registry import MODULES, LabSpec, labs
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-LAB_NAMES = ("mlp", "autoencoder", "gan", "pinn", "rnn", "attention")  # the six labs, in menu order
+LAB_NAMES = ("mlp", "autoencoder", "gan", "pinn", "rnn", "attention", "diffusion")  # the seven labs, in menu order
 HOOKS = {"data": ("load",), "setup": ("build", "metrics"), "views": ("inputs", "draw"), "codegen": ("script",)}
 STREAMLIT_ALLOWED = (
     "lab/ui/",

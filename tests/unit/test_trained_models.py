@@ -19,6 +19,7 @@ QUICK = {  # the defaults where the README's input depends on them, trained brie
     "pinn": ["steps=100", "lbfgs_iterations=0"],
     "rnn": ["epochs=1", "n_sequences=200"],
     "attention": ["epochs=1", "n_samples=200"],
+    "diffusion": ["epochs=1", "n_samples=512", "timesteps=20"],
 }
 
 

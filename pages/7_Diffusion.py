@@ -1,0 +1,5 @@
+"""The diffusion lab."""
+
+from lab.ui.live import lab_page
+
+lab_page("diffusion")
