@@ -17,6 +17,7 @@ import tensorflow as tf
 from models.diffusion_schedule import HO_STEPS, alpha_bars
 
 BANDS = 4  # the loss is also reported per quarter of the timesteps
+FAR = 1e6  # reverse steps with β near 1 divide by √(1 − β) and can throw samples away: they are kept finite
 
 
 @keras.saving.register_keras_serializable(package="lab")
@@ -194,7 +195,7 @@ def sample(model, n, steps=None, seed=0, keep=0, noise=None):
             a_prev = alpha_bar[visit[i + 1]] if i + 1 < len(visit) else 1.0
             x0 = (x - np.sqrt(1.0 - a_t) * eps) / np.sqrt(a_t)
             x = np.sqrt(a_prev) * x0 + np.sqrt(1.0 - a_prev) * eps
-        x = x.astype("float32")
+        x = np.clip(x, -FAR, FAR).astype("float32")
         if i + 1 in marks:
             trajectory.append((int(visit[i + 1]) + 1 if i + 1 < len(visit) else 0, x.copy()))
     return (x, trajectory) if keep else x

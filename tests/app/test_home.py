@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.support import HOME
 
-LAB_PAGES = ["MLP", "Autoencoder", "GAN", "PINN", "RNN_LSTM", "Attention"]  # the six labs, in menu order
+LAB_PAGES = ["MLP", "Autoencoder", "GAN", "PINN", "RNN_LSTM", "Attention", "Diffusion"]  # the seven labs, in menu order
 
 
 def test_home_links_every_lab_with_a_picture_and_the_gallery():

@@ -22,11 +22,12 @@ def test_every_lab_has_an_entry_and_every_entry_is_built():
 def test_stored_run_shows_its_label_and_its_settings_are_valid(entry):
     stored = gallery.load(entry)
     lab = get_lab(entry.lab)
+    labels = []
     for settings, run in ((entry.settings, stored["run"]), (entry.fix_settings(), stored["fix"])):
-        lab.config_cls.from_strings(settings)  # still a valid configuration
-        assert run["config"] == lab.config_cls.from_strings(settings).to_strings(only_changed=True)  # built from these
-    found = diagnose_history(stored["run"]["history"], stored["run"]["batch_loss"])["labels"]  # today's diagnosis
-    fixed = diagnose_history(stored["fix"]["history"], stored["fix"]["batch_loss"])["labels"]
+        config = lab.config_cls.from_strings(settings)  # still a valid configuration
+        assert run["config"] == config.to_strings(only_changed=True)  # built from these
+        labels.append(diagnose_history(run["history"], run["batch_loss"], config=config)["labels"])  # today's
+    found, fixed = labels
     assert entry.label in found
     if not entry.contrast:
         assert entry.label not in fixed
