@@ -87,3 +87,55 @@ def test_compare_the_three_trains_three_runs_and_gives_a_verdict():
     assert "Validation MSE of the three" in chart_titles(at)
     assert all(f"{name} (epoch 2)" in captions(at) for name, _ in entries)
     assert not at.button(key="compare").disabled
+
+
+FAST = {"dataset": "digits", "optimizer": "adam", "learning_rate": "0.003", "batch_size": "64"}
+
+
+def tiny_vae(at, beta=1.0):
+    """The tiny settings as a VAE with a 2-D latent (a few seconds on the page opened with `FAST`)."""
+    at.selectbox(key="autoencoder_model").select("vae").run()  # β and the warm-up apply to a VAE only
+    at.text_input(key="autoencoder_hidden_units").input("16")
+    at.number_input(key="autoencoder_bottleneck").set_value(2)
+    at.number_input(key="autoencoder_beta").set_value(beta)
+    at.number_input(key="autoencoder_epochs").set_value(4).run()
+    assert not at.exception
+
+
+def train(at):
+    at.button(key="train").click().run()
+    run = at.session_state["jobs"]["autoencoder"].wait(TIMEOUT)
+    at.run()  # AppTest does not fire run_every: redraw once the job ended
+    assert not at.exception and run.status == "completed", run.message
+    return run
+
+
+def test_vae_shows_its_curves_prior_samples_and_the_plain_autoencoders_plane():
+    at = open_page(FAST)
+    at.text_input(key="autoencoder_hidden_units").input("16")
+    at.number_input(key="autoencoder_bottleneck").set_value(2)
+    at.number_input(key="autoencoder_epochs").set_value(2).run()
+    train(at)  # a plain autoencoder first: the VAE's samples are shown beside its decoded plane
+    assert "Codes drawn from N(0, I), decoded: a plain autoencoder" in captions(at)
+    tiny_vae(at)
+    assert "(means and log-variances, then a sampled code)" in texts(at.markdown)
+    run = train(at)
+    assert {"val_mse", "val_bce", "kl"} <= set(run.metrics) and len(run.metrics["samples"]) == 500
+    titles = chart_titles(at)
+    assert "Reconstruction (nats per image)" in titles and "KL divergence from N(0, I)" in titles
+    assert "Latent space: the 2-D means" in titles
+    circles = [c for c in at.get("vega_lite_chart") if "strokeDash" in c.proto.spec and "circle" in c.proto.spec]
+    assert circles, "the prior's circles are drawn over the latent means"
+    shown = captions(at)
+    assert "The VAE: 48 random codes z ~ N(0, I)" in shown
+    assert "The plain autoencoder (Run 1, 2-number code): decoded from the plane where its codes lie" in shown
+    assert "Why sampling from N(0, I) works for a VAE" in " ".join(e.label for e in at.expander)
+    assert "posterior collapse" not in texts(at.warning)
+
+
+def test_vae_with_a_large_beta_names_posterior_collapse():
+    at = open_page(FAST)
+    tiny_vae(at, beta=20.0)
+    run = train(at)
+    assert run.metrics["kl"] < 0.1
+    assert "This is posterior collapse" in texts(at.warning)

@@ -80,8 +80,15 @@ def imported_modules(source):
         ),
         ("autoencoder", AutoencoderConfig(**TINY_AE)),
         ("autoencoder", AutoencoderConfig(**TINY_AE, noise=0.3, optimizer="adam", learning_rate=0.003, batch_size=64)),
+        ("autoencoder", AutoencoderConfig(**TINY_AE, model="vae", beta=2.0, kl_warmup=1, optimizer="adam")),
     ],
-    ids=["mlp-moons", "mlp-sine-tanh-sgd-dropout", "autoencoder-digits", "autoencoder-digits-denoising-adam"],
+    ids=[
+        "mlp-moons",
+        "mlp-sine-tanh-sgd-dropout",
+        "autoencoder-digits",
+        "autoencoder-digits-denoising-adam",
+        "vae-digits-warmup-adam",
+    ],
 )
 def test_script_reproduces_the_engines_losses(lab_name, config, tmp_path):
     process = start_script(SCRIPTS[lab_name](config), tmp_path)  # runs beside the engine

@@ -13,6 +13,7 @@ VARIANTS = (
 )
 VARIANT_COLOURS = ("#e6550d", "#31a354", "#3182bd")
 DIGIT_COLOURS = alt.Scale(scheme="category10", domain=[str(d) for d in range(10)])
+PRIOR_RADII = (1.0, 2.0)  # circles of the prior N(0, I) drawn over a VAE's latent means
 
 
 def pixel_scale(image_shape):
@@ -48,22 +49,44 @@ def share_outside(images):
     return float(np.mean((images < 0) | (images > 1)))
 
 
+def prior_circles(radii=PRIOR_RADII, points=120):
+    """Circles of the given radii around the origin: where the prior N(0, I) puts its mass in a plane.
+
+    Returns:
+        An Altair layer of dashed grey circles, labelled "1σ", "2σ"... in the tooltip.
+    """
+    angle = np.linspace(0.0, 2 * np.pi, points)
+    frame = pd.concat(
+        pd.DataFrame(
+            {"z1": r * np.cos(angle), "z2": r * np.sin(angle), "order": np.arange(points), "circle": f"{r:g}σ"}
+        )
+        for r in radii
+    )
+    return (
+        alt.Chart(frame)
+        .mark_line(color="#555555", strokeDash=[5, 4], strokeWidth=1.2)
+        .encode(x="z1:Q", y="z2:Q", order="order:Q", detail="circle:N", tooltip=["circle:N"])
+    )
+
+
 def latent_chart(latent, plane, picked=None):
     """The latent codes of validation images as points coloured by digit.
 
     Args:
         latent: the snapshot's `latent` dict (`z1`, `z2`, `digit`).
-        plane: the snapshot's `plane` (for the axis titles).
+        plane: the snapshot's `plane` (for the axis titles; with `prior`, a VAE's
+            means and the prior's 1σ and 2σ circles).
         picked: an optional `(z1, z2)` drawn as a black cross.
     """
     frame = pd.DataFrame(latent).assign(digit=lambda d: d["digit"].astype(str))
     explained = plane["explained"]
+    what = "means" if plane.get("prior") else "codes"
     if explained is None:
-        x_title, y_title, title = "z1", "z2", "Latent space: the 2-D codes"
+        x_title, y_title, title = "z1", "z2", f"Latent space: the 2-D {what}"
     else:
         x_title = f"principal component 1 ({explained[0]:.0%} of the variance)"
         y_title = f"principal component 2 ({explained[1]:.0%})"
-        title = f"Latent space: {len(plane['mean'])}-D codes, two main directions"
+        title = f"Latent space: {len(plane['mean'])}-D {what}, two main directions"
     points = (
         alt.Chart(frame)
         .mark_circle(size=18, opacity=0.75)
@@ -74,7 +97,7 @@ def latent_chart(latent, plane, picked=None):
             tooltip=["digit:N", alt.Tooltip("z1:Q", format=".2f"), alt.Tooltip("z2:Q", format=".2f")],
         )
     )
-    layers = [points]
+    layers = [prior_circles(), points] if plane.get("prior") else [points]
     if picked is not None:
         mark = pd.DataFrame({"z1": [picked[0]], "z2": [picked[1]]})
         layers.append(

@@ -14,6 +14,7 @@ from lab.labs.autoencoder.charts import (
 )
 from lab.labs.autoencoder.config import AutoencoderConfig
 from lab.labs.autoencoder.setup import INTERPOLATION, first_of_each, plane_to_codes
+from lab.labs.autoencoder.views_vae import SAMPLE_COLUMNS, VAE_TIP, prior_samples, remember_plain, vae_curves
 from lab.registry import get_lab
 from lab.ui.compare import compare_controls
 
@@ -35,7 +36,6 @@ TIPS = {
     "0.004. Their pixels are grey, not black or white, so even a perfect copy keeps a BCE of about 0.2.",
     "mnist": "Full MNIST has 60,000 training images, so each epoch takes 15 times as long as with mnist5k.",
 }
-
 
 # ---- Pictures -------------------------------------------------------------------------------
 
@@ -83,7 +83,7 @@ def inputs(values):
         `(values, None)` with `hidden_units` set from the widths input.
     """
     st.markdown(INTRO)
-    st.caption(f":material/lightbulb: {TIPS[values['dataset']]}")
+    st.caption(f":material/lightbulb: {VAE_TIP if values.get('model') == 'vae' else TIPS[values['dataset']]}")
     left, _ = st.columns([1, 3], vertical_alignment="bottom")
     with left:
         values = {**values, "hidden_units": _widths_input(values)}
@@ -99,17 +99,24 @@ def preview(config, upload):
     except ValueError as err:
         st.error(f"The data cannot be loaded: {err}")
         return
+    vae = config.model == "vae"
     layers = [
         f"{n_pixels} pixels",
         *config.hidden_units,
-        f"**{config.bottleneck}** (the code)",
+        f"**{config.bottleneck}** (means and log-variances, then a sampled code)"
+        if vae
+        else f"**{config.bottleneck}** (the code)",
         *reversed(config.hidden_units),
         f"{n_pixels} pixels",
     ]
+    parameters = count_parameters(n_pixels, config.hidden_units, config.bottleneck)
+    if vae:  # the log-variance head beside the mean's
+        parameters += ((config.hidden_units or (n_pixels,))[-1] + 1) * config.bottleneck
+    loss = f"{config.loss} summed over pixels + β·KL with β = {config.beta:g}" if vae else config.loss
+    warmup = f", β rising from 0 over {config.kl_warmup} epochs" if vae and config.kl_warmup else ""
     st.markdown(
-        f"**Network:** {' → '.join(map(str, layers))} · "
-        f"{count_parameters(n_pixels, config.hidden_units, config.bottleneck):,} parameters · "
-        f"last layer {config.output_activation} · loss {config.loss}"
+        f"**Network:** {' → '.join(map(str, layers))} · {parameters:,} parameters · "
+        f"last layer {config.output_activation} · loss {loss}{warmup}"
     )
     noise = f"; training inputs get noise of std {config.noise:g}" if config.noise else ""
     st.caption(f"**Data:** {name}; {n_train:,} training and {n_val:,} validation images{noise}.")
@@ -145,6 +152,18 @@ def _pick_keys(run, plane):
     return keys
 
 
+def _plane_words(plane):
+    """Where the decoded plane's grid lies, in words."""
+    if plane["explained"] is None:
+        return (
+            f"from −{plane['hi'][0]:g} to {plane['hi'][0]:g} prior standard deviations on each axis"
+            if plane.get("prior")
+            else "over the area where the codes lie"
+        )
+    rest = "0 (the prior's mean)" if plane.get("prior") else "its average"
+    return f"over the plane of the scatter's two main directions, every other direction at {rest}"
+
+
 def _latent(run, data, snap, job):
     plane = snap["plane"]
     keys = _pick_keys(run, plane) if job is not None else None
@@ -153,22 +172,30 @@ def _latent(run, data, snap, job):
         picked = [st.session_state[key] for key in keys] if keys else None
         st.altair_chart(latent_chart(snap["latent"], plane, picked), width="stretch")
         st.caption(
-            "Each point is one validation image's code. Digits that look alike land close together; "
-            "the labels only colour the points, the network never saw them."
+            (
+                "Each point is the mean code of one validation image; the dashed circles are 1 and 2 standard "
+                "deviations of the prior N(0, I), where the samples above come from. "
+                if plane.get("prior")
+                else "Each point is one validation image's code. "
+            )
+            + "Digits that look alike land close together; the labels only colour the points, the network never "
+            "saw them."
         )
     with right:
         st.markdown("**Decoded latent plane**")
         columns = int(round(np.sqrt(len(snap["manifold"]))))
         st.image(image_grid(snap["manifold"], data.image_shape, columns), output_format="PNG", width=PLANE_PX)
-        where = (
-            "over the area where the codes lie"
-            if plane["explained"] is None
-            else "over the plane of the scatter's two main directions, every other direction at its average"
-        )
+        where = _plane_words(plane)
         st.caption(
             f"Images decoded from a grid of codes {where}, laid out like the scatter (up is up). "
             "The decoder never saw most of these codes: this is what it imagines between the digits."
         )
+        if not plane.get("prior") and "prior_samples" in snap:
+            image_row(
+                snap["prior_samples"][:SAMPLE_COLUMNS],
+                data.image_shape,
+                "Codes drawn from N(0, I), decoded: a plain autoencoder's codes need not lie there (try model = vae)",
+            )
     if job is None:
         st.caption(
             ":material/touch_app: When the run ends you can pick a point in this plane and see what it decodes to."
@@ -212,18 +239,26 @@ def _interpolation(data, snap, job):
 
 
 def draw(run, data, job):
-    """The autoencoder's live views: reconstructions, MSE, latent space, decoded plane, interpolation."""
+    """The autoencoder's live views: reconstructions, MSE (for a VAE reconstruction, KL and prior samples),
+    latent space, decoded plane, interpolation."""
     snap = run.snapshot
     trained = job if run.ended and job.ready else None  # the finished model answers the pickers
+    vae = run.config.model == "vae"
     left, right = st.columns([3, 2])
     with left:
         _reconstructions(run, data, snap)
     with right:
-        if run.history:
+        if run.history and vae:
+            vae_curves(run)
+        elif run.history:
             st.altair_chart(
                 charts.metric_chart(run, "mse").properties(title="Mean squared pixel error"), width="stretch"
             )
             st.caption("The same yardstick whatever the loss, so runs with different losses can be compared.")
+    if vae:
+        prior_samples(run, data, snap)
+    else:
+        remember_plain(run, data, snap)
     _latent(run, data, snap, trained)
     _interpolation(data, snap, trained)
 
