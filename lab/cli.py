@@ -1,4 +1,4 @@
-"""Command line: `python -m lab list | show LAB [--json] | run LAB [--preset NAME] [--set K=V] ... | diagnose FILE | gallery`.
+"""Command line: `python -m lab list | show LAB [--json] | run LAB [--preset NAME] [--set K=V] ... | diagnose FILE | gallery | compare [--dataset D] [--budget S]`.
 
 Exit status: 0 when a run ended (completed, stopped or diverged: the JSON says
 which), 2 for an invalid configuration, 1 for a failure.
@@ -7,8 +7,10 @@ which), 2 for an invalid configuration, 1 for a failure.
 import argparse
 import dataclasses
 import json
+import math
 import sys
 import time
+import traceback
 
 from lab.config import format_value, specs
 
@@ -39,6 +41,16 @@ def _parser():
     gallery = sub.add_parser("gallery", help="list the gallery's entries and their stored labels, or rebuild them")
     gallery.add_argument("--rebuild", action="store_true", help="train the entries again and store their histories")
     gallery.add_argument("--only", nargs="+", metavar="ID", help="only these entries (ids, or lab names)")
+    compare = sub.add_parser(
+        "compare", help="train a GAN, a VAE, a RealNVP flow and a diffusion model on the same points and score them"
+    )
+    compare.add_argument(
+        "--dataset", default="ring8", help="the GAN lab's 2-D points: ring8 (the default), grid25, moons or spiral"
+    )
+    compare.add_argument("--budget", type=float, default=20.0, metavar="SECONDS", help="training seconds per model")
+    compare.add_argument("--seed", type=int, default=0, help="seeds the data, the weights and the samples")
+    compare.add_argument("--json", metavar="FILE", help="write the entries (figures and 500 samples each) and verdict")
+    compare.add_argument("--quiet", action="store_true", help="print only the table and the verdict")
     return parser
 
 
@@ -155,8 +167,11 @@ def cmd_run(args):
     for warning in run.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     if args.json:
+        out = run.to_dict()
+        if "samples" in run.metrics:  # generated samples (diffusion, VAE) also at the top level
+            out["samples"] = run.metrics["samples"]
         with open(args.json, "w") as f:
-            json.dump(run.to_dict(), f, indent=1)
+            json.dump(out, f, indent=1)
     if args.save_model and run.model_bytes:
         with open(args.save_model, "wb") as f:
             f.write(run.model_bytes)
@@ -204,6 +219,41 @@ def cmd_gallery(args):
     return EXIT_OK if not missing else EXIT_FAILED
 
 
+def cmd_compare(args):
+    from lab.compare import compare, entry_line
+    from lab.labs.gan.config import POINT_DATASETS
+
+    if args.dataset not in POINT_DATASETS:
+        print(
+            f"Invalid configuration: --dataset must be one of {', '.join(POINT_DATASETS)}; got {args.dataset!r}.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    if not (math.isfinite(args.budget) and args.budget > 0):
+        print(
+            f"Invalid configuration: --budget must be a positive number of seconds; got {args.budget:g}.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    try:
+        result = compare(
+            args.dataset, args.budget, args.seed, progress=None if args.quiet else lambda line: print(line, flush=True)
+        )
+    except Exception as err:  # a failure, not an invalid configuration: the traceback, then one line to read
+        traceback.print_exc()
+        print(f"The comparison failed: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=1)
+    if not args.quiet:
+        print()
+    for entry in result["entries"]:
+        print(entry_line(entry))
+    print(result["verdict"])
+    return EXIT_OK
+
+
 def main(argv=None):
     """Runs the CLI; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -213,6 +263,8 @@ def main(argv=None):
         return cmd_run(args)
     if args.command == "gallery":
         return cmd_gallery(args)
+    if args.command == "compare":
+        return cmd_compare(args)
     from lab.registry import get_lab, labs
 
     if args.command == "list":

@@ -1,6 +1,6 @@
 """Every lab page in a real browser: deep link, Train, the chart grows, Stop, a download, the URL restores.
 
-The MLP page has its own, finer tests (test_mlp_browser.py); here the other five
+The MLP page has its own, finer tests (test_mlp_browser.py); here the other six
 labs go through the same steps a student takes. A last test closes a page while
 it trains and checks the server stops the job and frees its slot.
 """
@@ -53,6 +53,7 @@ LABS = {
     ),
     "rnn": ("/RNN_LSTM", "RNN vs LSTM", "task=adding&seq_len=20&units=16&epochs=400", "epochs", "400"),
     "attention": ("/Attention", "Transformer attention", "epochs=400&n_samples=2000", "epochs", "400"),
+    "diffusion": ("/Diffusion", "Diffusion", "n_samples=2048&width=64&epochs=1500", "epochs", "1500"),
 }
 
 

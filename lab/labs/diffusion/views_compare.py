@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -75,7 +76,7 @@ def _progress(state):
         )
         return True
     _finish(state)
-    return False
+    st.rerun(scope="fragment")  # draw the widgets enabled again, with the result
 
 
 def _table(entries):
@@ -89,11 +90,11 @@ def _table(entries):
 def _result(result):
     entries = result["entries"]
     real = gan_data.load(GANConfig(dataset=result["dataset"], n_samples=800))
-    columns = st.columns(len(entries))
-    for column, entry in zip(columns, entries):
-        with column:
-            chart = points_chart(real.x, entry["samples"], real.bounds, entry["label"])
-            st.altair_chart(chart.properties(width=220, height=220), width="content")
+    charts = [
+        points_chart(real.x, entry["samples"], real.bounds, entry["label"]).properties(width=165, height=165)
+        for entry in entries
+    ]
+    st.altair_chart(alt.hconcat(*charts).resolve_scale(color="shared"), width="content")
     st.dataframe(_table(entries), hide_index=True, key="diffusion_compare_table")
     st.markdown(f"**Verdict.** {result['verdict']}")
     st.caption(
