@@ -10,11 +10,9 @@ ring8 and at least 23 of 25 modes on grid25.
 """
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
-from pathlib import Path
+
+from bench.default_speed import run_once
 
 RUNS = {
     "default": ([], "ring8, the defaults"),
@@ -25,16 +23,6 @@ RUNS = {
 }
 
 
-def run(arguments, folder, name):
-    """The JSON of one CLI run."""
-    out = Path(folder) / f"{name}.json"
-    command = [sys.executable, "-m", "lab", "run", "diffusion", "--quiet", "--json", str(out), *arguments]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(command[1:])} failed:\n{done.stderr[-2000:]}")
-    return json.loads(out.read_text())
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", default=",".join(RUNS), help=f"comma-separated, of {', '.join(RUNS)}")
@@ -43,7 +31,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as folder:
         for name in args.runs.split(","):
             arguments, words = RUNS[name]
-            result = run(arguments, folder, name)
+            result = run_once("diffusion", arguments, folder)
             m = result["metrics"]
             print(
                 f"{words:34} {m['modes_captured']:>3}/{m['modes_total']:<3} {m['high_quality_fraction']:13.1%} "

@@ -12,28 +12,14 @@ many samples were read as each digit.
 """
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
-from pathlib import Path
 
 import numpy as np
 
+from bench.default_speed import run_once
+
 CONFIDENT = 0.5  # the classifier's probability for a sample to count as its digit
 MIN_SHARE = 0.01  # a digit appears when at least 1% of the samples (5 of 500) are confidently read as it
-
-
-def run(preset, sets, beta, folder):
-    """The JSON of one CLI run."""
-    out = Path(folder) / f"beta_{beta:g}.json"
-    command = [sys.executable, "-m", "lab", "run", "autoencoder", "--quiet", "--json", str(out), "--preset", preset]
-    for item in [*sets, f"beta={beta:g}"]:
-        command += ["--set", item]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(command[1:])} failed:\n{done.stderr[-2000:]}")
-    return json.loads(out.read_text())
 
 
 def classifier(config):
@@ -65,7 +51,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     betas = [float(b) for b in args.betas.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        results = {beta: run(args.preset, args.sets, beta, folder) for beta in betas}
+        sets = [item for pair in args.sets for item in ("--set", pair)]
+        results = {
+            beta: run_once("autoencoder", ["--preset", args.preset, *sets, "--set", f"beta={beta:g}"], folder)
+            for beta in betas
+        }
     model, accuracy = classifier(results[betas[0]]["config"])
     config = results[betas[0]]["config"]
     print(

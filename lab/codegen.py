@@ -10,6 +10,7 @@ import ast
 import functools
 import json
 import pathlib
+import re
 import textwrap
 
 from models.optimizers import OPTIMIZERS
@@ -52,6 +53,28 @@ def source_of(module, name):
     Read from the file, so a page can show a model's code without importing Keras.
     """
     return _definitions(module)[name]
+
+
+def class_source(source, drop=()):
+    """A class's `source` without its decorator and without the methods named in `drop`.
+
+    Args:
+        source: the source of a module's class (see `source_of`).
+        drop: names of methods the script leaves out (saving, the page's own controls).
+    """
+    lines = source.splitlines()
+    lines = lines[next(i for i, line in enumerate(lines) if line.startswith("class ")) :]
+    chunks, current = [], []
+    for line in lines:
+        if re.match(r"    (@|def )", line) and not (current and current[-1].startswith("    @")):
+            chunks.append(current)
+            current = []
+        current.append(line)
+    chunks.append(current)
+    keep = [
+        chunk for chunk in chunks if not any(re.match(rf"    def {name}\(", line) for name in drop for line in chunk)
+    ]
+    return "\n".join(line for chunk in keep for line in chunk).rstrip() + "\n"
 
 
 def top_level(module, names):

@@ -28,6 +28,7 @@ import keras
 import numpy as np
 
 from lab.labs.gan.config import POINT_DATASETS
+from models.gan import HoldThenDecay
 
 MODELS = ("gan", "vae", "flow", "diffusion")
 LABELS = {"gan": "GAN", "vae": "VAE", "flow": "RealNVP flow", "diffusion": "Diffusion (DDPM)"}
@@ -35,6 +36,7 @@ SCORED = 2500  # samples scored by the mode metric
 TIMED = 1000  # samples timed
 KEPT = 500  # samples kept in the result, for the charts
 EPOCHS = 1_000_000  # `fit` runs until the budget stops it
+SCHEDULE_TICKS = 1000  # the budget's elapsed share, in the steps of `HoldThenDecay`
 GAN_WIDTH = 104
 VAE_DEPTH, VAE_WIDTH, VAE_BETA, VAE_BATCH, VAE_RATE = 3, 104, 1.0, 256, 1e-3
 FLOW_COUPLINGS, FLOW_DEPTH, FLOW_WIDTH, FLOW_BATCH, FLOW_RATE = 8, 2, 72, 512, 3e-3
@@ -60,6 +62,7 @@ class TimeBudget(keras.callbacks.Callback):
     def __init__(self, seconds, anneal=()):
         super().__init__()
         self.budget, self.anneal = float(seconds), list(anneal)
+        self.schedule = HoldThenDecay(1.0, SCHEDULE_TICKS)  # the share of each base rate, over the budget
         self.begun, self.started = 0.0, None
         self.first_seconds, self.seconds, self.updates, self.epochs = 0.0, 0.0, 0, 0
 
@@ -70,7 +73,7 @@ class TimeBudget(keras.callbacks.Callback):
         if not self.anneal:
             return
         share = 0.0 if self.started is None else (time.perf_counter() - self.started) / self.budget
-        factor = min(1.0, max(0.1, 1.0 - 1.8 * (share - 0.5)))
+        factor = float(self.schedule(share * SCHEDULE_TICKS))
         for optimizer, rate in self.anneal:
             optimizer.learning_rate = rate * factor
 

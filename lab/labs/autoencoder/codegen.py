@@ -4,6 +4,7 @@ from lab.codegen import (
     FLOAT32,
     STRATIFIED_SPLIT,
     assignments,
+    class_source,
     keras_script,
     notes,
     optimizer_code,
@@ -12,7 +13,6 @@ from lab.codegen import (
 )
 from lab.labs.autoencoder.config import SPLIT_DATASETS
 from lab.labs.autoencoder.setup import vae_warnings
-from lab.labs.gan.codegen import _class_source as class_source
 from models.autoencoder_plan import autoencoder_warnings
 
 # The autoencoder lab's images (as `lab.labs.autoencoder.data` loads them): imports, then code for x and y.

@@ -1,8 +1,7 @@
 """Exports a diffusion run as a standalone Keras script (the schedule, network and `Diffusion` class copied)."""
 
-from lab.codegen import assignments, source_of, top_level
-from lab.labs.gan.codegen import _class_source
-from lab.labs.gan.codegen import _data as point_data
+from lab.codegen import assignments, class_source, source_of, top_level
+from lab.labs.gan.codegen import data_code as point_data
 
 DIGITS = """\
 from sklearn.datasets import load_digits
@@ -50,8 +49,8 @@ def script(config):
         EPOCHS=config.epochs,
     )
     schedule = "\n\n".join(top_level("models.diffusion_schedule", SCHEDULE))
-    embedding = _class_source(source_of("models.diffusion", "SinusoidalEmbedding"), ("get_config",))
-    model = _class_source(source_of("models.diffusion", "Diffusion"), ("get_config", "from_config"))
+    embedding = class_source(source_of("models.diffusion", "SinusoidalEmbedding"), ("get_config",))
+    model = class_source(source_of("models.diffusion", "Diffusion"), ("get_config", "from_config"))
     return f'''"""
 Title: A diffusion model (DDPM) on {config.dataset}
 Description: A run of Deep Learning Lab's diffusion lab as plain Keras: same data, schedule, network and seed.

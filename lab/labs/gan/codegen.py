@@ -3,7 +3,7 @@
 import inspect
 import re
 
-from lab.codegen import assignments, notes, source_of
+from lab.codegen import assignments, class_source, notes, source_of
 from lab.labs.gan import data as data_gan
 from models.gan_plan import gan_warnings
 
@@ -30,21 +30,9 @@ x = np.asarray(x, dtype="float32") / 127.5 - 1.0
 """
 
 
-def _class_source(source, drop):
-    """A class's `source` without its decorator and without the methods named in `drop`."""
-    lines = source.splitlines()
-    lines = lines[next(i for i, line in enumerate(lines) if line.startswith("class ")) :]
-    chunks, current = [], []
-    for line in lines:
-        if re.match(r"    (@|def )", line) and not (current and current[-1].startswith("    @")):
-            chunks.append(current)
-            current = []
-        current.append(line)
-    chunks.append(current)
-    keep = [
-        chunk for chunk in chunks if not any(re.match(rf"    def {name}\(", line) for name in drop for line in chunk)
-    ]
-    text = "\n".join(line for chunk in keep for line in chunk)
+def _gan_source():
+    """The `GAN` class without its saving and step-by-hand methods (and their compiled-step cache)."""
+    text = class_source(source_of("models.gan", "GAN"), LAB_ONLY)
     return re.sub(r"\n\s*self\._d_step = self\._g_step = None.*", "", text).rstrip() + "\n"
 
 
@@ -60,7 +48,7 @@ def _schedule(config):
     """The learning-rate schedule's class and the two rates' expressions (plain constants without one)."""
     if config.lr_schedule != "anneal":
         return "", "D_LEARNING_RATE", "G_LEARNING_RATE"
-    source = _class_source(source_of("models.gan", "HoldThenDecay"), ("get_config",))
+    source = class_source(source_of("models.gan", "HoldThenDecay"), ("get_config",))
     steps = "# One generator update per batch: the schedule spans every update of the run.\n"
     steps += "TOTAL_STEPS = int(np.ceil(len(x) / BATCH_SIZE)) * EPOCHS\n"
     return (
@@ -70,7 +58,8 @@ def _schedule(config):
     )
 
 
-def _data(config):
+def data_code(config):
+    """The script's data section, which makes `x` (the diffusion lab's points use it too)."""
     if config.dataset == "mnist5k":
         return MNIST
     constants = {"ring8": "RING_RADIUS, RING_STD = 2.0, 0.02\n", "grid25": "GRID_SPACING, GRID_STD = 2.0, 0.05\n"}
@@ -143,7 +132,7 @@ LOSSES = ("non_saturating", "minimax", "least_squares")
 ## The real data
 """
 
-{_data(config)}
+{data_code(config)}
 """
 ## The two networks and the game
 
@@ -154,7 +143,7 @@ discriminator updates, then one generator update.
 
 {source_of("models.gan", "make_mlp")}
 
-{_class_source(source_of("models.gan", "GAN"), LAB_ONLY)}
+{_gan_source()}
 
 {schedule}
 """
