@@ -11,7 +11,7 @@ import pandas as pd
 
 from lab.config import BaseConfig
 
-ENDED = ("completed", "stopped", "diverged", "failed")
+ENDED = ("completed", "stopped", "diverged", "failed", "interrupted")
 STEPPABLE = ("completed", "stopped")  # a run that ended so can be stepped by hand
 
 STATUS_WORDS = {
@@ -21,6 +21,7 @@ STATUS_WORDS = {
     "stopped": "Stopped by you",
     "diverged": "Diverged",
     "failed": "Failed",
+    "interrupted": "Interrupted (the server stopped during it)",
 }
 
 
@@ -76,6 +77,7 @@ class Run:
         warnings: advice about the configuration (loss / last-layer mismatch...).
         params: the model's parameter count.
         model_bytes: the trained model as a `.keras` file.
+        key: the run's id in the run store (`lab.store`), random and unguessable; "" until stored.
         timings: where the worker's time went: `build_s` (the model), `fit_s`
             (the training, live callbacks included) and `finish_s` (final metrics,
             diagnosis and model file).
@@ -103,6 +105,7 @@ class Run:
     summary: str = ""
     model_bytes: bytes = b""
     timings: dict = dataclasses.field(default_factory=dict)
+    key: str = ""
     position: float = 0.0
     started_at: float = dataclasses.field(default_factory=time.time)
     train_started_at: float | None = None
@@ -160,7 +163,7 @@ class Run:
 
     def to_dict(self):
         """The run as a JSON-ready dict, as `python -m lab run --json` writes it."""
-        return _json_safe(
+        return json_safe(
             {
                 "lab": self.lab,
                 "config": self.config.to_dict(),
@@ -182,12 +185,12 @@ class Run:
         return json.dumps({"lab": self.lab, "config": self.config.to_dict()}, indent=2)
 
 
-def _json_safe(value):
+def json_safe(value):
     """Replaces NaN and infinities (not valid JSON) by None, recursively."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     return value

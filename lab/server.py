@@ -48,13 +48,15 @@ class Server:
     """A `streamlit run streamlit_app.py` process on a free port.
 
     `pages_opened` counts the pages the tests opened on it, so a test that needs
-    a server whose very first page it requests can tell. `env` adds to the
+    a server whose very first page it requests can tell. Its run store is a SQLite
+    file in `log_dir` unless `env` names another `LAB_DATABASE_URL`. `env` adds to the
     server's environment (hosting caps such as `LAB_ABANDON_S`); `launcher` is what
     runs `streamlit run ...` (a benchmark passes a patched Streamlit's module).
     """
 
     def __init__(self, log_dir, env=None, launcher=("-m", "streamlit")):
-        self.env = {**server_env(), **(env or {})}
+        store = f"sqlite:///{pathlib.Path(log_dir).resolve() / 'runs.sqlite3'}"  # the server's own run store
+        self.env = {**server_env(), "LAB_DATABASE_URL": store, **(env or {})}
         self.launcher = list(launcher)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -129,3 +131,77 @@ def rss_mb(pid):
         except (OSError, StopIteration):
             pass  # a child that just ended (a worker being replaced)
     return total / 1024
+
+
+def find_postgres():
+    """The folder of Debian's PostgreSQL programs (`initdb`, `postgres`), or None when it is not installed."""
+    for candidate in sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
+    found = shutil.which("initdb")
+    return pathlib.Path(found).resolve().parent if found else None
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster that listens on a Unix socket only (no TCP), for the store's tests.
+
+    `PostgresServer().start()` runs `initdb` and `postgres` in a fresh temporary
+    folder (as the `postgres` user when run as root, which PostgreSQL refuses);
+    `url` is its SQLAlchemy URL and `stop()` ends it and removes the folder.
+    """
+
+    def __init__(self):
+        self.bin = find_postgres()
+        self.folder = None
+        self.proc = None
+        self.url = ""
+
+    def start(self):
+        import tempfile
+
+        if self.bin is None:
+            raise RuntimeError("PostgreSQL is not installed (Debian's `postgresql` package)")
+        self.folder = pathlib.Path(tempfile.mkdtemp(prefix="lab-pg-"))
+        data, socket_dir = self.folder / "data", self.folder / "socket"
+        socket_dir.mkdir()
+        as_user = []
+        if os.geteuid() == 0:
+            as_user = ["runuser", "-u", "postgres", "--"]
+            for path in (self.folder, socket_dir):
+                shutil.chown(path, "postgres")
+        subprocess.run(
+            [*as_user, str(self.bin / "initdb"), "-D", str(data), "-U", "lab", "--auth=trust", "-E", "UTF8"],
+            check=True,
+            capture_output=True,
+        )
+        self._log = open(self.folder / "postgres.log", "wb")
+        self.proc = subprocess.Popen(
+            [*as_user, str(self.bin / "postgres"), "-D", str(data), "-k", str(socket_dir), "-c", "listen_addresses="]
+            + ["-c", "fsync=off"],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while not (socket_dir / ".s.PGSQL.5432").exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("PostgreSQL did not start")
+            time.sleep(0.1)
+        time.sleep(0.3)  # the socket appears just before the server accepts connections
+        self.url = f"postgresql+psycopg://lab@/postgres?host={socket_dir}"
+        return self
+
+    def stop(self):
+        """Ends the server (by its process group) and removes its folder."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)  # PostgreSQL's fast shutdown
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        if self.proc is not None:
+            self._log.close()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)

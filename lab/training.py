@@ -26,11 +26,16 @@ from lab.events import apply_event
 from lab.job_queue import QUEUE, JobQueue, env_int
 from lab.runs import STEPPABLE, Run
 
-__all__ = ["QUEUE", "JobQueue", "TrainingJob", "diagnose_run", "model_to_bytes", "training_device"]
+__all__ = ["QUEUE", "JobQueue", "ReopenedJob", "TrainingJob", "diagnose_run", "model_to_bytes", "training_device"]
 
 WATCH_INTERVAL_S = 1.0  # how often a job asks whether its page is still open
 STEP_TIMEOUT_S = 300.0  # one hand step (an epoch of the GAN at most)
 ASK_TIMEOUT_S = 60.0
+RECORD_INTERVAL_S = 5.0  # how often a recorded job saves its run while it trains (`lab.store`)
+REOPENED = (
+    "This run was re-opened from your saved runs: its curves, numbers and downloads are here. "
+    "Train again to explore a model live."
+)
 UNLOADED = (
     "This run's model was unloaded to make room for other trainings. Its curves, numbers and "
     "download are kept; train again to explore the model."
@@ -52,9 +57,13 @@ class TrainingJob:
             `LAB_ABANDON_S` seconds (default 60) stops itself, waiting or training.
         backend: where it trains (`lab.backends`); None trains in a thread of this process.
         session: the key of the session that asked, for the queue's fairness.
+        recorder: `(run, final) -> None`, called every `RECORD_INTERVAL_S` while it
+            trains and once at its end (`final=True`): the page saves the run there (`lab.store`).
     """
 
-    def __init__(self, lab, config, data, number=0, queue=None, watcher=None, backend=None, session=None):
+    def __init__(
+        self, lab, config, data, number=0, queue=None, watcher=None, backend=None, session=None, recorder=None
+    ):
         from lab.backends import THREADS
 
         self.lab = lab
@@ -67,6 +76,7 @@ class TrainingJob:
         self.settings = {field: getattr(config, field) for field in live_fields(type(config))}
         self.divergence = ""
         self.watcher = watcher
+        self.recorder = recorder
         self.abandoned = ""
         self.worker = None  # the backend's worker while it holds this job
         self._ready = False
@@ -247,8 +257,12 @@ class TrainingJob:
                 self._send("set", field, value)
             if self.stop_requested:
                 self._send("stop")
+            recorded = time.monotonic()
             while not self._ended.wait(WATCH_INTERVAL_S / 2):
                 self.check_watched()
+                if time.monotonic() - recorded >= RECORD_INTERVAL_S:
+                    self._record(final=False)
+                    recorded = time.monotonic()
         except Exception as err:  # a failure must end the run, never the app (lease: no worker ready)
             if self.stop_requested and self.worker is None:
                 self._end("stopped", self.abandoned)  # stopped while it waited for a worker
@@ -262,6 +276,15 @@ class TrainingJob:
             worker = self.worker
             if worker is not None:
                 worker.finished(self)
+            self._record(final=True)
+
+    def _record(self, final):
+        if self.recorder is None:
+            return
+        try:
+            self.recorder(self.run, final)
+        except Exception as err:  # a store that fails never ends a training
+            print(f"lab: run {self.run.number} of {self.lab.name} was not saved: {err}", flush=True)
 
     def _end(self, status, message=""):
         run = self.run
@@ -286,6 +309,45 @@ class TrainingJob:
         if worker is None:
             raise RuntimeError(UNLOADED)
         return worker.request(self, name, args, kwargs, timeout)
+
+
+class ReopenedJob:
+    """A stored run shown again on its page (`lab.store`): an ended job whose model no worker holds.
+
+    It answers the page like a `TrainingJob` that has let go of its model: its
+    run's curves, diagnosis and downloads show, and `ask` and `step` explain why not.
+    """
+
+    ready = steppable = stop_requested = False
+    unavailable = REOPENED
+    data = None
+    settings: dict = {}
+
+    def __init__(self, lab, run):
+        self.lab, self.run = lab, run
+        self.id = run.key
+
+    @property
+    def done(self):
+        return True
+
+    def ask(self, question, **kwargs):
+        raise RuntimeError(REOPENED)
+
+    def step(self, action):
+        raise RuntimeError(REOPENED)
+
+    def stop(self):
+        """Nothing to stop."""
+
+    def close(self):
+        """Nothing to free."""
+
+    def queue_position(self):
+        return 0
+
+    def expected_wait(self):
+        return None
 
 
 def model_to_bytes(model):

@@ -18,7 +18,9 @@ from lab.backends import app_backend
 from lab.config import specs
 from lab.estimate import estimate_words
 from lab.registry import get_lab
-from lab.training import QUEUE, TrainingJob
+from lab.store import default_store
+from lab.training import QUEUE, ReopenedJob, TrainingJob
+from lab.ui.identity import owner
 from lab.ui.page import page_setup
 from lab.ui.panels import diagnosis_view, downloads_view, history_view, share_view
 from lab.ui.session import hosted, lab_session, session_key, session_watcher
@@ -41,19 +43,43 @@ def _start(lab, config, upload, runs, jobs):
     previous = jobs.get(lab.name)
     if previous is not None:
         previous.close()  # its run stays in the history; its worker is free for others
+    store, person = default_store(), owner()
     job = TrainingJob(
         lab,
         config,
         data,
-        number=len(runs) + 1,
+        number=max((r.number for r in runs), default=0) + 1,
         watcher=session_watcher(),
         backend=app_backend(),
         session=session_key(),
+        recorder=lambda run, final: store.save(person, run, final),
     ).start()
     jobs[lab.name] = job
     for earlier in runs:  # only the latest run's views and model are shown: free the others' (Run.lighten)
         earlier.lighten()
     runs.append(job.run)
+
+
+def reopen(lab_name, key):
+    """Asks the lab's page to show the stored run `key` again (`My runs`); the page checks it is this person's."""
+    st.session_state[f"_reopen_{lab_name}"] = key
+
+
+def _reopened(lab, runs, jobs):
+    """Shows the stored run that `reopen` asked for, if it is this person's and nothing is training."""
+    key = st.session_state.pop(f"_reopen_{lab.name}", None)
+    if not key:
+        return
+    job = jobs.get(lab.name)
+    if job is not None and not job.done:
+        st.warning("A run is still training here: stop it first to re-open a saved run.")
+        return
+    run = default_store().load(owner(), key)
+    if run is None:
+        st.warning("That run is not among your saved runs (it may have been deleted).")
+        return
+    runs[:] = [r for r in runs if r.key != key] + [run]
+    jobs[lab.name] = ReopenedJob(lab, run)
 
 
 def _live_changes(lab, config, job):
@@ -232,7 +258,10 @@ def lab_page(lab_name):
         if hasattr(views, "preview"):
             views.preview(config, upload)
     runs, jobs = lab_session(lab_name)
+    _reopened(lab, runs, jobs)
     job = _controls(lab, config, upload, runs, jobs)
+    if default_store().problem:
+        st.warning(default_store().problem, icon=":material/database:")
     if hasattr(views, "controls"):
         views.controls(job)
     active = job is not None and not job.done

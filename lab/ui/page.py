@@ -8,10 +8,12 @@ from streamlit.runtime.scriptrunner import script_runner
 from lab.backends import app_backend
 from lab.registry import labs
 from lab.ui.access import access_gate
+from lab.ui.identity import remember_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 
 GALLERY = "pages/8_Gallery.py"
+MY_RUNS = "pages/9_My_runs.py"
 
 
 def available_labs():
@@ -48,6 +50,8 @@ def page_setup(title, wide=True):
         for spec in available_labs():
             st.page_link(spec.page, label=spec.title, icon=spec.icon)
         st.page_link(GALLERY, label="Gallery of loss curves", icon=":material/photo_library:")
+        st.page_link(MY_RUNS, label="My runs", icon=":material/history:")
         st.divider()
     app_backend()  # starts the training workers with the server's first page, warm before the first click
     access_gate()
+    remember_browser()

@@ -5,31 +5,34 @@ import uuid
 
 import streamlit as st
 
+from lab.store import default_store
+from lab.ui.identity import owner, signed_in_user
+
+STORED_RUNS_SHOWN = 20  # a lab page lists its person's latest stored runs (My runs has them all)
+
 
 def lab_session(lab_name):
     """This session's runs and active jobs of a lab (kept across reruns and page switches).
 
+    A session's first visit to a lab starts from its person's stored runs (`lab.store`).
+
     Returns:
         `(runs, jobs)`: the lab's list of runs, and `{lab name: latest job}`.
     """
-    runs = st.session_state.setdefault("runs", {}).setdefault(lab_name, [])
+    every_lab = st.session_state.setdefault("runs", {})
+    if lab_name not in every_lab:  # a new session (a reload, another day) starts from the stored runs
+        every_lab[lab_name] = default_store().runs(owner(), lab=lab_name, limit=STORED_RUNS_SHOWN)[::-1]
+    runs = every_lab[lab_name]
     jobs = st.session_state.setdefault("jobs", {})
     return runs, jobs
 
 
 def session_key():
     """This browser session's key for the training queue's fairness: the signed-in user, else the session."""
-    user = _signed_in_user()
+    user = signed_in_user()
     if user:
         return f"user:{user}"
     return st.session_state.setdefault("_session_key", uuid.uuid4().hex)
-
-
-def _signed_in_user():
-    try:
-        return st.user.get("email") or st.user.get("sub") if st.user.is_logged_in else None
-    except Exception:  # no authentication configured (or an older Streamlit)
-        return None
 
 
 def hosted():
