@@ -44,11 +44,13 @@ def _start(lab, config, upload, runs, jobs):
     if previous is not None:
         previous.close()  # its run stays in the history; its worker is free for others
     store, person = default_store(), owner()
+    # The store also counts this browser's runs in other tabs; the session's own, when the store is down.
+    number = max(store.next_number(person, lab.name), max((r.number for r in runs), default=0) + 1)
     job = TrainingJob(
         lab,
         config,
         data,
-        number=max((r.number for r in runs), default=0) + 1,
+        number=number,
         watcher=session_watcher(),
         backend=app_backend(),
         session=session_key(),
