@@ -82,6 +82,7 @@ class TrainingJob:
         self._ready = False
         self._stop = threading.Event()
         self._ended = threading.Event()
+        self._recorded = threading.Event()  # the final save is done (the recorder ran after the end)
         self._lock = threading.Lock()  # guards the worker handle and pending settings
         self._pending: dict = {}
         self._unseen_since = None
@@ -277,6 +278,11 @@ class TrainingJob:
             if worker is not None:
                 worker.finished(self)
             self._record(final=True)
+            self._recorded.set()
+
+    def wait_recorded(self, timeout):
+        """Waits up to `timeout` s for the ended run's final save (`recorder`); returns whether it is done."""
+        return self._recorded.wait(timeout)
 
     def _record(self, final):
         if self.recorder is None:
@@ -329,6 +335,9 @@ class ReopenedJob:
 
     @property
     def done(self):
+        return True
+
+    def wait_recorded(self, timeout):
         return True
 
     def ask(self, question, **kwargs):

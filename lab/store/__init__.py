@@ -121,7 +121,7 @@ class RunStore:
             migrate(engine)  # another replica may have been creating the same tables: once more, now they exist
         return engine
 
-    def _write(self, work):
+    def write(self, work):
         """Runs `work(connection)` in a transaction; a failure sets `problem` and is not raised."""
         engine = self.engine()
         if engine is None:
@@ -135,7 +135,8 @@ class RunStore:
             self.problem = _unavailable(err)
             return None
 
-    def _read(self, work, empty):
+    def read(self, work, empty):
+        """`work(connection)`'s result, or `empty` (with `problem` set) when the database cannot be read."""
         engine = self.engine()
         if engine is None:
             return empty
@@ -169,7 +170,7 @@ class RunStore:
                 self._drop_old_models(connection, owner)
             return True
 
-        return bool(self._write(work))
+        return bool(self.write(work))
 
     def runs(self, owner, lab=None, limit=500):
         """`owner`'s runs, newest first, as `Run`s without their models (`Run.key` set)."""
@@ -178,9 +179,9 @@ class RunStore:
             query = sa.select(runs).where(runs.c.owner == owner).order_by(runs.c.started_at.desc()).limit(limit)
             if lab:
                 query = query.where(runs.c.lab == lab)
-            return [_run(row) for row in connection.execute(query).mappings()]
+            return [run_from_row(row) for row in connection.execute(query).mappings()]
 
-        return self._read(work, [])
+        return self.read(work, [])
 
     def load(self, owner, key):
         """One of `owner`'s runs with its model, or None (not theirs, deleted or unknown)."""
@@ -190,11 +191,11 @@ class RunStore:
             row = row.first()
             if row is None:
                 return None
-            run = _run(row)
+            run = run_from_row(row)
             run.model_bytes = connection.execute(sa.select(models.c.data).where(models.c.run_id == key)).scalar() or b""
             return run
 
-        return self._read(work, None) if key else None
+        return self.read(work, None) if key else None
 
     def delete(self, owner, keys=None):
         """Deletes `owner`'s runs `keys` (all of them when None); returns how many went."""
@@ -207,7 +208,7 @@ class RunStore:
             connection.execute(sa.delete(models).where(models.c.run_id.in_(mine)))
             return connection.execute(sa.delete(runs).where(where)).rowcount
 
-        return self._write(work) or 0
+        return self.write(work) or 0
 
     def export(self, owner, keys=None):
         """`owner`'s runs `keys` (all when None) as a zip: per run its history CSV, its record as JSON, its model."""
@@ -221,7 +222,7 @@ class RunStore:
             query = sa.select(sa.func.max(runs.c.number)).where((runs.c.owner == owner) & (runs.c.lab == lab))
             return (connection.execute(query).scalar() or 0) + 1
 
-        return self._read(work, 1)
+        return self.read(work, 1)
 
     def model_bytes(self, owner):
         """The bytes of `owner`'s stored models."""
@@ -230,7 +231,7 @@ class RunStore:
             query = sa.select(sa.func.coalesce(sa.func.sum(runs.c.model_size), 0)).where(runs.c.owner == owner)
             return int(connection.execute(query).scalar())
 
-        return self._read(work, 0)
+        return self.read(work, 0)
 
     def _drop_old_models(self, connection, owner):
         """Drops `owner`'s oldest models past the per-person cap, and every model older than `LAB_KEEP_DAYS`."""
@@ -302,7 +303,7 @@ def _plain(value):
     return isinstance(value, (list, tuple)) and len(value) <= 64 and all(isinstance(v, (int, float)) for v in value)
 
 
-def _run(row):
+def run_from_row(row):
     """A stored row as a `Run` (without its model); an unfinished run not saved lately is "interrupted"."""
     from lab.registry import get_lab
 

@@ -20,6 +20,7 @@ from lab.estimate import estimate_words
 from lab.registry import get_lab
 from lab.store import default_store
 from lab.training import QUEUE, ReopenedJob, TrainingJob
+from lab.ui.challenges import banner, fixed_values, linked_challenge, recorder
 from lab.ui.identity import owner
 from lab.ui.page import page_setup
 from lab.ui.panels import diagnosis_view, downloads_view, history_view, share_view
@@ -28,10 +29,11 @@ from lab.ui.widgets import classroom, config_widgets, sync_query_params
 
 LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second
 FIRST_POINT_WAIT_S = 1.0  # right after Train, wait this long for the untrained model's loss
+FINAL_SAVE_WAIT_S = 2.0  # a run's final save takes milliseconds; a store that hangs is not waited for longer
 VIEWS_REDRAW_S = 2.0  # the lab's own views (heavier charts; snapshots come about once a second)
 
 
-def _start(lab, config, upload, runs, jobs):
+def _start(lab, config, upload, runs, jobs, entry):
     try:
         data = lab.load_data(config, upload)
     except ValueError as err:
@@ -54,7 +56,7 @@ def _start(lab, config, upload, runs, jobs):
         watcher=session_watcher(),
         backend=app_backend(),
         session=session_key(),
-        recorder=lambda run, final: store.save(person, run, final),
+        recorder=recorder(person, *entry),
     ).start()
     jobs[lab.name] = job
     for earlier in runs:  # only the latest run's views and model are shown: free the others' (Run.lighten)
@@ -96,11 +98,15 @@ def _live_changes(lab, config, job):
     return changed
 
 
-def _controls(lab, config, upload, runs, jobs):
-    """Train / Stop. Clicks are handled before the buttons are drawn, so both show the new state."""
+def _controls(lab, config, upload, runs, jobs, entry):
+    """Train / Stop. Clicks are handled before the buttons are drawn, so both show the new state.
+
+    Args:
+        entry: `(challenge, nickname)` that a new run is entered in, or `()`.
+    """
     job = jobs.get(lab.name)
     if st.session_state.get("train") and config is not None and (job is None or job.done):
-        _start(lab, config, upload, runs, jobs)
+        _start(lab, config, upload, runs, jobs, entry)
         job = jobs.get(lab.name)
     if st.session_state.get("stop") and job is not None:
         job.stop()
@@ -212,6 +218,7 @@ def _loss_panel_live(lab, runs, jobs):
             diagnosis_view(run)
     if run.ended and st.session_state.get("_finalized") != id(run):
         st.session_state["_finalized"] = id(run)
+        job.wait_recorded(FINAL_SAVE_WAIT_S)  # the page then shows the run as stored (and its challenge entry)
         st.rerun()
 
 
@@ -249,11 +256,14 @@ def lab_page(lab_name):
     views = lab.module("views")
     page_setup(lab.title)
     st.title(lab.title)
+    challenge = linked_challenge(lab)
+    challenge_slot = st.container()
     hidden = _classroom_task(lab.config_cls)
-    values, problems = config_widgets(lab.config_cls, lab_name, hidden=hidden)
+    fixed = fixed_values(lab, challenge) if challenge is not None else {}
+    values, problems = config_widgets(lab.config_cls, lab_name, hidden=set(hidden) | set(fixed))
     for problem in problems:
         st.warning(problem)
-    values, upload = views.inputs(values)
+    values, upload = views.inputs({**values, **fixed})
     config = _validated(lab, values)
     if config is not None:
         sync_query_params(config)
@@ -261,7 +271,12 @@ def lab_page(lab_name):
             views.preview(config, upload)
     runs, jobs = lab_session(lab_name)
     _reopened(lab, runs, jobs)
-    job = _controls(lab, config, upload, runs, jobs)
+    entry = ()
+    if challenge is not None:
+        with challenge_slot:
+            latest = jobs.get(lab_name)
+            entry = (challenge, banner(lab, challenge, config, latest.run if latest is not None else None))
+    job = _controls(lab, config, upload, runs, jobs, entry)
     if default_store().problem:
         st.warning(default_store().problem, icon=":material/database:")
     if hasattr(views, "controls"):
@@ -278,7 +293,7 @@ def lab_page(lab_name):
         with st.expander("Show Keras code"):
             st.caption("A standalone script that reproduces this run with the same seed.")
             st.code(lab.script(config), language="python")
-        share_view(lab, config)
+        share_view(lab, config, job.run if job is not None and job.done else None)
     history_view(runs)
     if hasattr(views, "sections"):
         views.sections(config)

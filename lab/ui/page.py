@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 GALLERY = "pages/8_Gallery.py"
 MY_RUNS = "pages/9_My_runs.py"
+CHALLENGE = "pages/10_Challenge.py"
 
 
 def available_labs():
@@ -51,6 +52,7 @@ def page_setup(title, wide=True):
             st.page_link(spec.page, label=spec.title, icon=spec.icon)
         st.page_link(GALLERY, label="Gallery of loss curves", icon=":material/photo_library:")
         st.page_link(MY_RUNS, label="My runs", icon=":material/history:")
+        st.page_link(CHALLENGE, label="Class challenges", icon=":material/emoji_events:")
         st.divider()
     app_backend()  # starts the training workers with the server's first page, warm before the first click
     access_gate()

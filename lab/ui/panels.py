@@ -7,6 +7,7 @@ import streamlit as st
 from lab.config import specs
 from lab.history_files import tensorboard_zip
 from lab.registry import label_words
+from lab.ui.challenges import builder
 from lab.ui.widgets import share_query
 
 LABEL_WORDS = {  # the diagnosis' own labels; each lab adds its own (`LabSpec.label_words`)
@@ -111,8 +112,12 @@ def downloads_view(run, lab_name):
     )
 
 
-def share_view(lab, config):
-    """The share box: a link that restores the settings, and a classroom link builder for teachers."""
+def share_view(lab, config, run):
+    """The share box: a link that restores the settings, a classroom link builder, and a class challenge's.
+
+    Args:
+        run: the latest run on the page (a challenge's metric is chosen from what it measured), or None.
+    """
     with st.expander("Share these settings, or make a classroom link"):
         base = (st.context.url or "").split("?")[0]
         st.caption("The address bar already holds the settings; this link restores them.")
@@ -131,3 +136,5 @@ def share_view(lab, config):
         )
         if hide or task:
             st.code(f"{base}?{share_query(config, hide, task)}", language=None)
+        st.divider()
+        builder(lab, config, run)

@@ -135,8 +135,8 @@ def task_key(config_cls):
 
 
 def classroom_keys(config_cls):
-    """The query parameters of a classroom link (kept in the URL beside the settings)."""
-    return ("hide", task_key(config_cls))
+    """The query parameters of a classroom link (kept in the URL beside the settings), a challenge's included."""
+    return ("hide", task_key(config_cls), "challenge")
 
 
 def classroom(query, config_cls):

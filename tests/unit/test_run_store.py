@@ -4,41 +4,16 @@ import io
 import threading
 import zipfile
 
-import pytest
 import sqlalchemy as sa
 
 import lab.store as store_module
 from lab.registry import get_lab
 from lab.runs import Run
-from lab.server import PostgresServer, find_postgres
 from lab.store import Limits, RunStore, owner_key
 from lab.store.schema import VERSION, current_version, migrate, runs
 from lab.training import TrainingJob
 
 ALICE, BOB = owner_key("browser", "a" * 32), owner_key("browser", "b" * 32)
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    if find_postgres() is None:
-        pytest.skip("PostgreSQL is not installed (Debian's postgresql package; .ci/run installs it)")
-    server = PostgresServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    """A fresh, empty database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'runs.sqlite3'}"
-        return
-    server = request.getfixturevalue("postgres")
-    engine = sa.create_engine(server.url)
-    with engine.begin() as connection:  # every test starts from an empty database
-        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    yield server.url
 
 
 def a_run(number=1, epochs=3, status="completed", model=b"keras" * 100):
