@@ -179,8 +179,8 @@ def builder(lab, config, run):
     created = challenges.get(default_store(), st.session_state.get(f"{prefix}_created"))
     if created is not None:
         st.success(f"Challenge created: {created.describe()}.", icon=":material/emoji_events:")
-        st.caption("Give your students this link:")
-        st.code(lab_link(created), language=None)
+        st.caption("Give your students this link (it starts them from these settings):")
+        st.code(lab_link(created, config.to_strings()), language=None)
         st.markdown(f"[:material/leaderboard: Open the board]({board_link(created)}) (keep it: it is yours to close)")
 
 
@@ -227,10 +227,10 @@ def _board(store, challenge_id):
         st.info("No runs entered yet. Every finished run that meets the challenge appears here.")
         return
     frame = challenges.board_frame(challenge, rows)
-    frame["nickname"] = [f"{row['nickname']} (you)" if row["you"] else row["nickname"] for row in rows]
     frame["open in lab"] = [lab_link(challenge, row["settings"]) for row in rows]
+    shown = frame.assign(nickname=[f"{row['nickname']} (you)" if row["you"] else row["nickname"] for row in rows])
     st.dataframe(
-        frame,
+        shown,
         hide_index=True,
         key="challenge_board",
         column_config={
