@@ -1,12 +1,14 @@
-"""What saving runs costs: a training recorded into the run store against the same training unrecorded.
+"""What saving runs costs: a training recorded into the run store against a bare `model.fit` and an unrecorded job.
 
     python -m bench.store_overhead [--repeats 5] [--lab mlp] [--postgres]
 
-Alternates, in one process, a `TrainingJob` of the lab's default with a recorder
-that saves to a fresh SQLite store (or a throwaway PostgreSQL with `--postgres`)
-every 5 s and at the end, and the same job without one. Prints the median
-`wall_seconds` of each, their ratio (the issue asks at most 1.05x), the time of
-the final save, and the bytes the store holds per run (with and without its model).
+Alternates, in one process, three trainings of the lab's default: a bare
+`model.fit` of the same model in a thread (`bench.engine_overhead.plain_once`),
+a `TrainingJob` without a recorder, and a `TrainingJob` whose recorder saves to a
+fresh SQLite store (or a throwaway PostgreSQL with `--postgres`) every 5 s and at
+the end. Prints the median seconds of `fit` in each, the ratios (the issue asks
+recorded / bare `fit` at most 1.05x), the time of the final save, and the bytes
+the store holds per run (curves and settings, and its model).
 """
 
 import argparse
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.engine_overhead import plain_once, timed_fit_lab
 from lab.registry import get_lab
 from lab.server import PostgresServer
 from lab.store import RunStore, owner_key
@@ -27,17 +30,18 @@ OWNER = owner_key("browser", "bench")
 
 
 def train(lab, config, data, store):
-    saves = []
+    """One job (recorded into `store` unless None); returns the seconds of its `fit` and of each save."""
+    saves, fits = [], []
 
     def record(run, final):
         start = time.perf_counter()
         store.save(OWNER, run, final)
         saves.append(time.perf_counter() - start)
 
-    job = TrainingJob(lab, config, data, recorder=record if store else None)
+    job = TrainingJob(timed_fit_lab(lab, fits), config, data, recorder=record if store else None)
     run = job.start().wait()
     assert run.status == "completed", run.message
-    return run.wall_seconds, saves
+    return fits[0], saves
 
 
 def stored_bytes(store):
@@ -62,9 +66,10 @@ def main(argv=None):
     store = RunStore(server.url if server else f"sqlite:///{Path(folder) / 'runs.sqlite3'}")
     try:
         train(lab, config, data, None)  # warm-up: the first training builds the graphs
-        bare, recorded, finals = [], [], []
+        bare, engine, recorded, finals = [], [], [], []
         for _ in range(args.repeats):
-            bare.append(train(lab, config, data, None)[0])
+            bare.append(plain_once(lab, config, data))
+            engine.append(train(lab, config, data, None)[0])
             seconds, saves = train(lab, config, data, store)
             recorded.append(seconds)
             finals.append(saves[-1])
@@ -73,11 +78,11 @@ def main(argv=None):
         store.close()
         if server:
             server.stop()
-    b, r = statistics.median(bare), statistics.median(recorded)
-    print(f"{args.lab} default, {args.repeats} alternated pairs, {'PostgreSQL' if server else 'SQLite'}")
-    print(f"  bare fit:   median {b:.2f} s  ({', '.join(f'{x:.2f}' for x in bare)})")
-    print(f"  recorded:   median {r:.2f} s  ({', '.join(f'{x:.2f}' for x in recorded)})")
-    print(f"  ratio recorded / bare: {r / b:.3f}")
+    b, e, r = (statistics.median(x) for x in (bare, engine, recorded))
+    print(f"{args.lab} default, {args.repeats} alternated triples, {'PostgreSQL' if server else 'SQLite'}")
+    for name, values, median in (("bare fit", bare, b), ("engine", engine, e), ("recorded", recorded, r)):
+        print(f"  {name:9s} median {median:.2f} s of fit  ({', '.join(f'{x:.2f}' for x in values)})")
+    print(f"  ratio recorded / bare fit: {r / b:.3f};  recorded / engine: {r / e:.3f};  engine / bare fit: {e / b:.3f}")
     print(f"  final save (curves and model): median {statistics.median(finals) * 1000:.0f} ms")
     print(f"  stored per run: curves and settings about {curves / 1024:.0f} kB, model {model / 1024:.0f} kB")
 

@@ -61,13 +61,33 @@ def yielding_to_the_server():
             pass  # not allowed: the worker trains at the lower priority
 
 
+ORPHAN_CHECK_S = 0.5
+
+
+def exit_with_the_server():
+    """Ends this worker within `ORPHAN_CHECK_S` of its server's death, even mid warm-up or mid-training.
+
+    A closed socket is only noticed between messages; a server that stops (or is
+    restarted) must not leave workers behind that keep importing or training.
+    """
+    server = os.getppid()
+
+    def watch():
+        while os.getppid() == server:
+            time.sleep(ORPHAN_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="lab-worker-orphan-check", daemon=True).start()
+
+
 def worker_main(conn, workers):
     """The worker process: warms TensorFlow, says hello, then obeys the page's messages until the pipe closes."""
-    from lab import runner
-    from lab.server import rss_mb
+    exit_with_the_server()
+    with yielding_to_the_server():  # TensorFlow's import is most of the warm-up: it runs niced too
+        from lab import runner
+        from lab.server import rss_mb
 
-    threads = runner.configure_threads(runner.share_of_cores(workers))
-    with yielding_to_the_server():
+        threads = runner.configure_threads(runner.share_of_cores(workers))
         runner.warm_up()
     outbox: queue.SimpleQueue = queue.SimpleQueue()
     send = outbox.put  # training never waits for the page to read: one thread writes, in order

@@ -141,3 +141,32 @@ def test_malformed_commands_change_nothing(pool):
     with pytest.raises(KeyError):
         core.command("nobody", "stop")
     job.close()
+
+
+def test_workers_end_with_their_server_even_while_they_warm_up(tmp_path):
+    """A server that dies (or is restarted) leaves no worker behind importing TensorFlow or training."""
+    import subprocess
+    import sys
+
+    script = (
+        "import time\n"
+        "from lab.workers import ProcessPool\n"
+        "pool = ProcessPool(2)\n"
+        "while not all(getattr(w, 'conn', None) for w in pool.workers):\n"
+        "    time.sleep(0.02)\n"  # connected, and now importing TensorFlow for their warm-up
+        "print(' '.join(str(w.process.pid) for w in pool.workers), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path.cwd())
+    try:
+        pids = [int(pid) for pid in server.stdout.readline().split()]
+    finally:
+        server.kill()  # no atexit, no closing of sockets: as if it crashed
+        server.wait()
+    assert len(pids) == 2
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in pids):
+        time.sleep(0.1)
+    assert not any(
+        os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split()[2] != "Z" for pid in pids
+    )
