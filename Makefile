@@ -16,7 +16,7 @@ $(BIN)/.cluster: $(BIN)/.installed requirements-cluster.txt
 	touch $@
 
 run: $(BIN)/.installed  ## start the app on http://localhost:8501
-	$(BIN)/streamlit run streamlit_app.py
+	$(BIN)/python -m lab.ui.serve run streamlit_app.py
 
 lint: $(BIN)/.installed  ## ruff (lint and format check) and mypy over the core
 	$(BIN)/ruff check .

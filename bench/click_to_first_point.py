@@ -69,7 +69,9 @@ TRAIN_ENABLED = "() => !document.querySelector('.st-key-train button').disabled"
 
 def start_server(variant="stock"):
     """A started Streamlit server of the app (`lab.server.Server`), plain or a `bench.streamlit_server` variant."""
-    launcher = ("-m", "streamlit") if variant == "stock" else ("-m", "bench.streamlit_server", variant)
+    launcher = {"stock": ("-m", "lab.ui.serve"), "plain-streamlit": ("-m", "streamlit")}.get(
+        variant, ("-m", "bench.streamlit_server", variant)
+    )
     return Server(tempfile.mkdtemp(prefix="click_to_first_point_"), launcher=launcher).start()
 
 
@@ -245,7 +247,7 @@ def main(argv=None):
     parser.add_argument(
         "--server",
         default="stock",
-        choices=("stock", "streamlit-cleanup"),
+        choices=("stock", "plain-streamlit", "streamlit-cleanup"),
         help="server variant (see bench.streamlit_server)",
     )
     args = parser.parse_args(argv)

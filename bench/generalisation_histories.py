@@ -19,11 +19,13 @@ import pathlib
 
 import numpy as np
 
+from bench.labelled_histories import plot
+from lab.gallery import thin
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SET = ROOT / "tests" / "data" / "generalisation_histories.json"
 OLD_SET = ROOT / "tests" / "data" / "labelled_histories.json"
 TUNE, TEST = ("mlp-lab", "autoencoder-lab", "cnn-digits", "mlp-cancer"), ("mlp-diabetes", "text-gap", "text-conv1d")
-MAX_BATCHES = 1500  # per-batch losses kept per run (evenly thinned, as the gallery does)
 
 
 def _variants():
@@ -221,14 +223,6 @@ def _train(job):
     return rows, batches
 
 
-def _thin(values, n=MAX_BATCHES):
-    """At most `n` evenly spaced items of `values` (first and last kept), as `lab.gallery.thin`."""
-    if len(values) <= n:
-        return list(values)
-    step = (len(values) - 1) / (n - 1)
-    return [values[round(i * step)] for i in range(n)]
-
-
 def _line_fall(y):
     """How much a least-squares line through `y` falls from its first point to its last."""
     slope = np.polyfit(np.arange(len(y)), y, 1)[0]
@@ -325,7 +319,7 @@ def rebuild(processes=2):
     ]
     for index, ((family, name, settings), (rows, batches)) in enumerate(zip(jobs, results)):
         keep = index % 2 == 0  # every second run keeps no batch losses
-        batch_loss = _thin([float(b) if math.isfinite(b) else None for b in batches]) if keep else []
+        batch_loss = thin([float(b) if math.isfinite(b) else None for b in batches]) if keep else []
         labels, why = true_labels(rows, [np.nan if b is None else b for b in batch_loss])
         records.append(
             {
@@ -361,25 +355,6 @@ def report(records):
                 print(f"  {label:16s} {hit:3d}/{total:<3d} {hit / total:.0%}")
             print("  missed:", result["misses"])
             print("  false:", result["false_alarms"])
-
-
-def plot(records, path):
-    """Draws every history (loss, and validation) on a grid, titled with its id and true labels."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    cols = 8
-    fig, axes = plt.subplots(-(-len(records) // cols), cols, figsize=(cols * 3, len(records) // cols * 2.3 + 2.3))
-    for ax, record in zip(axes.flat, records):
-        rows = record["history"]
-        ax.plot([r["loss"] for r in rows], label="loss")
-        ax.plot([r.get("val_loss", np.nan) for r in rows], label="val")
-        ax.set_title(f"{record['id']}\n{','.join(record['labels']) or '-'}", fontsize=7)
-        ax.tick_params(labelsize=6)
-    fig.tight_layout()
-    fig.savefig(path, dpi=60)
 
 
 def main():

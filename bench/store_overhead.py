@@ -66,13 +66,14 @@ def main(argv=None):
     store = RunStore(server.url if server else f"sqlite:///{Path(folder) / 'runs.sqlite3'}")
     try:
         train(lab, config, data, None)  # warm-up: the first training builds the graphs
-        bare, engine, recorded, finals = [], [], [], []
+        bare, engine, recorded, finals, during = [], [], [], [], []
         for _ in range(args.repeats):
             bare.append(plain_once(lab, config, data))
             engine.append(train(lab, config, data, None)[0])
             seconds, saves = train(lab, config, data, store)
             recorded.append(seconds)
             finals.append(saves[-1])
+            during.append(sum(saves[:-1]) / seconds)  # the saves made while it trained, as a share of its fit
         curves, model = stored_bytes(store)
     finally:
         store.close()
@@ -83,6 +84,7 @@ def main(argv=None):
     for name, values, median in (("bare fit", bare, b), ("engine", engine, e), ("recorded", recorded, r)):
         print(f"  {name:9s} median {median:.2f} s of fit  ({', '.join(f'{x:.2f}' for x in values)})")
     print(f"  ratio recorded / bare fit: {r / b:.3f};  recorded / engine: {r / e:.3f};  engine / bare fit: {e / b:.3f}")
+    print(f"  saves while training: median {statistics.median(during):.2%} of the fit's time (in the job's thread)")
     print(f"  final save (curves and model): median {statistics.median(finals) * 1000:.0f} ms")
     print(f"  stored per run: curves and settings about {curves / 1024:.0f} kB, model {model / 1024:.0f} kB")
 

@@ -3,7 +3,8 @@
 Benchmarks only: `bench.click_to_first_point --server VARIANT` uses it to price
 a change without editing the app. Variants:
 
-- `stock`: the app as it is (plain `streamlit run`).
+- `stock`: the app as it is (`python -m lab.ui.serve`, which `bench.click_to_first_point` starts
+  directly; `--server plain-streamlit` there starts a plain `streamlit run` instead).
 - `streamlit-cleanup`: undoes the app's `lab.ui.page.keep_keras_session()` and
   turns `runner.postScriptGC` back on, so Streamlit again runs
   `keras.backend.clear_session()` (kernel-cache reset, thread-local Keras state

@@ -45,16 +45,16 @@ def server_env():
 
 
 class Server:
-    """A `streamlit run streamlit_app.py` process on a free port.
+    """The app's server (`python -m lab.ui.serve run streamlit_app.py`, as `make run` starts it) on a free port.
 
     `pages_opened` counts the pages the tests opened on it, so a test that needs
     a server whose very first page it requests can tell. Its run store is a SQLite
     file in `log_dir` unless `env` names another `LAB_DATABASE_URL`. `env` adds to the
     server's environment (hosting caps such as `LAB_ABANDON_S`); `launcher` is what
-    runs `streamlit run ...` (a benchmark passes a patched Streamlit's module).
+    runs `... run streamlit_app.py` (a benchmark passes plain Streamlit, or a patched one).
     """
 
-    def __init__(self, log_dir, env=None, launcher=("-m", "streamlit")):
+    def __init__(self, log_dir, env=None, launcher=("-m", "lab.ui.serve")):
         store = f"sqlite:///{pathlib.Path(log_dir).resolve() / 'runs.sqlite3'}"  # the server's own run store
         self.env = {**server_env(), "LAB_DATABASE_URL": store, **(env or {})}
         self.launcher = list(launcher)
