@@ -1,6 +1,7 @@
 """Does the loss-curve diagnosis generalise? A labelled set of real histories from models it was not tuned on.
 
     python -m bench.generalisation_histories --rebuild   # trains every run (~10 min on 2 cores), writes the set
+    python -m bench.generalisation_histories --relabel   # labels the stored runs again by bench/LABELLING.md
     python -m bench.generalisation_histories             # prints recall and false labels, tune and test splits
     python -m bench.generalisation_histories --plot FILE # also draws every run with its true labels
 
@@ -232,7 +233,7 @@ def _line_fall(y):
 def _jumpy(x, b):
     """The LABELLING.md rule for a jumpy curve (learning rate too high): epoch jumps, or batch spikes."""
     rises = np.diff(x)
-    span = x.max() - x.min()
+    span = x[1:].max() - x[1:].min()  # revision 1: after the first epoch (a huge first epoch hides later jumps)
     jumps = int(np.sum((rises > 0.10 * np.abs(x[:-1])) & (rises > 0.10 * span)))
     if jumps >= max(3, 0.05 * len(rises)):
         return True
@@ -285,9 +286,13 @@ def true_labels(history, batch_loss):
             labels.append("lr_too_low")
             why.append(f"the loss moved {abs(x[0] - x[-1]) / x[0]:.0%} over the run")
     k = max(3, round(0.2 * len(x)))
-    if not {"overfitting", "lr_too_low"} & set(labels) and total > 0 and _line_fall(x[-k - 1 :]) >= 0.05 * total:
+    late = _line_fall(x[-k - 1 :])
+    if not {"overfitting", "lr_too_low"} & set(labels) and total > 0 and late >= 0.05 * total:
         labels.append("still_learning")
         why.append("the last fifth still slopes down by 5%+ of the run's fall")
+    elif not {"overfitting", "lr_too_low"} & set(labels) and total > 0 and late >= max(0.10 * x[-1], 0.02 * total):
+        labels.append("still_learning")  # revision 2: a slow fall that is still large for where the loss is
+        why.append("the last fifth still slopes down by 10%+ of the final loss (and 2%+ of the fall)")
     if not labels and x[0] - x[-1] >= 0.2 * x[0]:
         labels.append("healthy")
         why.append(f"fell {(x[0] - x[-1]) / x[0]:.0%}, then flat")
@@ -336,6 +341,16 @@ def rebuild(processes=2):
     SET.write_text(json.dumps(records, separators=(",", ":"), allow_nan=True))
 
 
+def relabel():
+    """Gives the new runs of the set the labels of today's rules (their histories stay as trained)."""
+    records = json.loads(SET.read_text())
+    for record in records:
+        if record.get("origin") != "labelled_histories":
+            batch_loss = [np.nan if b is None else b for b in record["batch_loss"]]
+            record["labels"], record["why"] = true_labels(record["history"], batch_loss)
+    SET.write_text(json.dumps(records, separators=(",", ":"), allow_nan=True))
+
+
 def report(records):
     """Prints recall per label and false labels per run: by split, then batch-loss and epoch-only runs."""
     from lab.diagnosis_score import score
@@ -360,10 +375,13 @@ def report(records):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rebuild", action="store_true", help="train every run and write the set")
+    parser.add_argument("--relabel", action="store_true", help="label the stored runs again by today's rules")
     parser.add_argument("--plot", metavar="PNG", help="draw every run with its true labels")
     args = parser.parse_args()
     if args.rebuild:
         rebuild()
+    elif args.relabel:
+        relabel()
     records = json.loads(SET.read_text())
     if args.plot:
         plot(records, args.plot)
