@@ -212,11 +212,18 @@ def in_app(browser, repeats, runs, variant):
         server.stop()
 
 
-def cold_start(browser, path, title, variant):
-    """Seconds from launching a fresh server to the first complete render of `path`."""
+def cold_start(browser, path, title, variant, delay=0.0):
+    """Seconds from launching a fresh server to the first complete render of `path`.
+
+    With `delay`, the first visit comes that many seconds after the server is up (a
+    class arriving after the teacher started it), and the seconds count from that visit.
+    """
     start = time.perf_counter()
     server = start_server(variant)
     try:
+        if delay:
+            time.sleep(delay)
+            start = time.perf_counter()
         page = open_page(browser, server, path, title)
         seconds = time.perf_counter() - start
         page.context.close()
@@ -245,6 +252,12 @@ def main(argv=None):
         "--cold-repeats", type=int, default=3, help="fresh servers per cold-start figure (default 3; 0 skips)"
     )
     parser.add_argument(
+        "--visit-after",
+        type=float,
+        default=20.0,
+        help="also time a first visit this many seconds after the server started (default 20; 0 skips)",
+    )
+    parser.add_argument(
         "--server",
         default="stock",
         choices=("stock", "plain-streamlit", "streamlit-cleanup"),
@@ -259,9 +272,15 @@ def main(argv=None):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         res = in_app(browser, args.repeats, args.full_runs, args.server)
+        pages = (("/", "Deep Learning Lab"), ("/MLP", "Multilayer perceptron"))
         cold = {
             path: [cold_start(browser, path, title, args.server) for _ in range(args.cold_repeats)]
-            for path, title in (("/", "Deep Learning Lab"), ("/MLP", "Multilayer perceptron"))
+            for path, title in pages
+        }
+        later = {
+            path: [cold_start(browser, path, title, args.server, args.visit_after) for _ in range(args.cold_repeats)]
+            for path, title in pages
+            if args.visit_after
         }
         browser.close()
     print(f"\n{'figure (seconds, median)':52s} {'seconds':>8s} {'runs':>5s}")
@@ -280,6 +299,9 @@ def main(argv=None):
     for path, values in cold.items():
         if values:
             _row(f"server start -> first render of {path}", values)
+    for path, values in later.items():
+        if values:
+            _row(f"first visit {args.visit_after:g} s after start -> render of {path}", values)
 
 
 if __name__ == "__main__":
