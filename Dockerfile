@@ -15,8 +15,10 @@ COPY . .
 RUN mkdir -p /app/data && chown -R lab:lab /app/data
 USER lab
 
-# A hosted server: caps for every session, error details hidden from users.
+# A hosted server: caps for every session, error details hidden from users; the run store in the user's folder
+# (mount a volume on /app/data to keep runs across containers, or set LAB_DATABASE_URL).
 ENV LAB_HOSTED=1 \
+    LAB_DATA_DIR=/app/data \
     LAB_MAX_JOBS=2 \
     LAB_MAX_EPOCHS=500 \
     LAB_MAX_PARAMS=2000000 \

@@ -57,6 +57,7 @@ def test_the_image_serves_as_an_unprivileged_user_with_a_writable_data_folder():
     entry_at = next(i for i, (word, _) in enumerate(steps) if word == "ENTRYPOINT")
     assert user_at < entry_at and not any(word == "RUN" for word, _ in steps[user_at:])
     assert any(word == "RUN" and f"chown -R {user}:{user} /app/data" in arg for word, arg in steps[:user_at])
+    assert re.search(r"LAB_DATA_DIR=/app/data\b", (ROOT / "Dockerfile").read_text())  # the run store can be written
 
 
 @pytest.mark.parametrize(
