@@ -67,10 +67,17 @@ def main(argv=None):
     try:
         train(lab, config, data, None)  # warm-up: the first training builds the graphs
         bare, engine, recorded, finals, during = [], [], [], [], []
+        cpu = {"bare": [], "engine": [], "recorded": []}  # the process' CPU seconds: blind to other processes
         for _ in range(args.repeats):
+            start = time.process_time()
             bare.append(plain_once(lab, config, data))
+            cpu["bare"].append(time.process_time() - start)
+            start = time.process_time()
             engine.append(train(lab, config, data, None)[0])
+            cpu["engine"].append(time.process_time() - start)
+            start = time.process_time()
             seconds, saves = train(lab, config, data, store)
+            cpu["recorded"].append(time.process_time() - start)
             recorded.append(seconds)
             finals.append(saves[-1])
             during.append(sum(saves[:-1]) / seconds)  # the saves made while it trained, as a share of its fit
@@ -84,6 +91,14 @@ def main(argv=None):
     for name, values, median in (("bare fit", bare, b), ("engine", engine, e), ("recorded", recorded, r)):
         print(f"  {name:9s} median {median:.2f} s of fit  ({', '.join(f'{x:.2f}' for x in values)})")
     print(f"  ratio recorded / bare fit: {r / b:.3f};  recorded / engine: {r / e:.3f};  engine / bare fit: {e / b:.3f}")
+    per_triple = [r / b for r, b in zip(recorded, bare)]
+    print(f"  per triple, recorded / bare fit: median {statistics.median(per_triple):.3f}")
+    c = {name: statistics.median(values) for name, values in cpu.items()}
+    print(
+        f"  CPU seconds of the process (build included): bare {c['bare']:.2f}, engine {c['engine']:.2f}, "
+        f"recorded {c['recorded']:.2f}; recorded / bare {c['recorded'] / c['bare']:.3f}, "
+        f"recorded / engine {c['recorded'] / c['engine']:.3f}"
+    )
     print(f"  saves while training: median {statistics.median(during):.2%} of the fit's time (in the job's thread)")
     print(f"  final save (curves and model): median {statistics.median(finals) * 1000:.0f} ms")
     print(f"  stored per run: curves and settings about {curves / 1024:.0f} kB, model {model / 1024:.0f} kB")
