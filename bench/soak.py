@@ -7,18 +7,25 @@ Starts a fresh server, opens the lab in Chromium and clicks Train `--runs` times
 in one session, waiting for each "Run N · Completed"; then opens `--sessions`
 new sessions one after another (each closed when done) that share another
 `--runs` trainings. With `--across-only` it skips the one-session part. The memory is the server's and
-its training workers' together. It prints it every 10 trainings,
+its training workers' together. It prints it every 10 trainings (and the mean over a worker cycle
+around training 20 and at the end: a worker is replaced every `LAB_WORKER_MAX_JOBS` trainings, so one
+sample can catch a fresh worker or an old one),
 the growth per training, how many runs completed, and any exception a page showed.
 The first session stays open throughout and still shows its last run at the end.
 """
 
 import argparse
+import os
+import statistics
 import tempfile
 import time
 
 from playwright.sync_api import expect, sync_playwright
 
 from lab.server import CHROMIUM, CHROMIUM_ARGS, Server, rss_mb
+
+# Trainings in which every worker is replaced once (each after LAB_WORKER_MAX_JOBS trainings).
+WORKER_CYCLE = int(os.environ.get("LAB_WORKER_MAX_JOBS", 10)) * int(os.environ.get("LAB_MAX_JOBS", 2))
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PROGRESS = "[data-testid='stMain'] [data-testid='stProgress']"
@@ -76,14 +83,22 @@ def main():
                     exceptions += train(page, number)
                     completed += 1
                     done += 1
+                    samples[done] = rss_mb(pid)
                     if done % 10 == 0:
-                        samples[done] = rss_mb(pid)
                         print(f"  across sessions, {done} trainings: RSS {samples[done]:.0f} MB", flush=True)
                 page.context.close()
             end_rss = rss_mb(pid)
             kept = "(nothing: --across-only)" if args.across_only else first.locator(PROGRESS).first.inner_text()
             planned = args.runs * (1 if args.across_only else 2)
             print(f"trainings completed: {completed} of {planned}; pages with an exception: {exceptions}")
+            cycle = WORKER_CYCLE  # a window of one full worker cycle evens out where each worker is in its life
+            if done >= 20 + cycle:
+                around_20 = statistics.mean(samples[k] for k in range(20 - cycle // 2 + 1, 20 + cycle // 2 + 1))
+                last = statistics.mean(samples[k] for k in range(done - cycle + 1, done + 1))
+                print(
+                    f"across sessions, mean RSS over a worker cycle: {around_20:.0f} MB around training 20, "
+                    f"{last:.0f} MB over the last {cycle}: {last - around_20:+.0f} MB"
+                )
             if 20 in samples and done in samples:
                 print(
                     f"across sessions: RSS {samples[20]:.0f} MB at training 20, {samples[done]:.0f} MB at training "
