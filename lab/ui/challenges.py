@@ -55,10 +55,14 @@ def linked_challenge(lab):
     if not challenge_id:
         return None
     challenge = challenges.get(default_store(), challenge_id)
-    if challenge is None or challenge.lab != lab.name:
+    if challenge is None:
         st.warning(
             "This link names a class challenge that this server does not know. Check the link with your teacher."
         )
+        return None
+    if challenge.lab != lab.name:
+        title = get_lab(challenge.lab).title
+        st.warning(f"This class challenge is for another lab: [open it in the {title} lab]({lab_link(challenge)}).")
         return None
     return challenge
 

@@ -58,6 +58,8 @@ def test_students_runs_are_entered_ranked_and_the_teacher_closes_and_downloads_t
 
     board.button(key="challenge_close").click().run()
     assert "closed" in texts(board) and not board.exception
+    elsewhere = session_of(ADA, "pages/3_GAN.py", {"challenge": challenge.id})
+    assert "for another lab" in texts(elsewhere) and not elsewhere.exception
     late, _ = student(ADA, "Ada", challenge)
     assert "This challenge is closed" in texts(late)
     assert len(challenges.board(default_store(), challenge)) == 2
