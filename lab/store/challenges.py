@@ -145,14 +145,14 @@ def create(store, owner, lab, title, fixed, metric, goal, limits):
     return challenge if written is not None else None
 
 
+def _find(connection, challenge_id):
+    row = connection.execute(sa.select(challenges).where(challenges.c.id == challenge_id)).mappings().first()
+    return _challenge(row) if row else None
+
+
 def get(store, challenge_id):
     """The challenge with this id, or None."""
-
-    def work(connection):
-        row = connection.execute(sa.select(challenges).where(challenges.c.id == challenge_id)).mappings().first()
-        return _challenge(row) if row else None
-
-    return store.read(work, None) if challenge_id else None
+    return store.read(lambda connection: _find(connection, challenge_id), None) if challenge_id else None
 
 
 def created_by(store, owner):
@@ -199,11 +199,9 @@ def enter(store, challenge_id, owner, run_key, nickname):
     """
 
     def work(connection):
-        challenge_row = connection.execute(sa.select(challenges).where(challenges.c.id == challenge_id))
-        challenge_row = challenge_row.mappings().first()
-        if challenge_row is None:
+        challenge = _find(connection, challenge_id)
+        if challenge is None:
             return False, ["the challenge does not exist"]
-        challenge = _challenge(challenge_row)
         if not challenge.open:
             return False, ["the challenge is closed"]
         row = connection.execute(sa.select(runs).where((runs.c.id == run_key) & (runs.c.owner == owner)))

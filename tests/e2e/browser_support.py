@@ -1,6 +1,7 @@
 """Helpers for the browser tests: selectors, waits and reads of the lab pages' shared parts."""
 
 import re
+import subprocess
 
 from playwright.sync_api import expect
 
@@ -98,3 +99,9 @@ def train_to_end(page, timeout=TRAIN_START_MS + STEP_MS):
     expect(page.locator(PROGRESS)).to_contain_text("Completed", timeout=timeout)
     expect(page.locator(TRAIN)).to_be_enabled(timeout=STEP_MS)
     wait_idle(page)
+
+
+def workers_of(server):
+    """The process ids of a server's training workers (its child processes)."""
+    out = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in out]

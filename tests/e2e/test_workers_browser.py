@@ -2,13 +2,12 @@
 
 import os
 import signal
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
 from lab.server import Server
-from tests.e2e.browser_support import EXCEPTION, FIRST_RENDER_MS, IDLE, MAIN, PROGRESS, TRAIN
+from tests.e2e.browser_support import EXCEPTION, FIRST_RENDER_MS, IDLE, MAIN, PROGRESS, TRAIN, workers_of
 
 
 @pytest.fixture(scope="module")
@@ -16,11 +15,6 @@ def worker_server(tmp_path_factory):
     server = Server(tmp_path_factory.mktemp("workers"), env={"LAB_MAX_JOBS": "2"}).start()
     yield server
     server.stop()
-
-
-def workers_of(server):
-    out = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True).stdout.split()
-    return [int(pid) for pid in out]
 
 
 def test_a_killed_worker_fails_one_session_and_the_others_finish(worker_server, new_page, screenshots_dir):
