@@ -19,6 +19,8 @@ from lab.diagnosis import diagnose_history, diagnose_run
 
 SNAPSHOT_INTERVAL_S = 1.0
 DIAGNOSIS_INTERVAL_S = 0.5
+SNAPSHOT_SHARE = 0.1  # ...or rarer, so that snapshots take at most about this share of the training's time
+DIAGNOSIS_SHARE = 0.05  # the same for the live diagnosis, whose cost grows with the batches seen
 EXPLODE_FACTOR = 1e3  # a loss this many times its first value has blown up
 
 
@@ -150,6 +152,11 @@ class Guard(keras.callbacks.Callback):
 class LiveViews(keras.callbacks.Callback):
     """Takes the lab's snapshot (at the start, about once a second, at the end) and the live diagnosis.
 
+    A snapshot or diagnosis that takes long is taken more rarely: the gap after
+    one is at least its own time divided by `SNAPSHOT_SHARE` (`DIAGNOSIS_SHARE`),
+    so that a costly view (the diffusion lab walks 100 denoising steps) does not
+    slow the training down by more than that share.
+
     Args:
         run: the `Run` to fill.
         snapshot: `model -> dict` of the lab's live views, or None.
@@ -161,35 +168,42 @@ class LiveViews(keras.callbacks.Callback):
         self.run, self.snapshot, self.fresh = run, snapshot, fresh
         self._last_snapshot = 0.0
         self._last_diagnosis = 0.0
+        self._snapshot_gap = SNAPSHOT_INTERVAL_S
+        self._diagnosis_gap = DIAGNOSIS_INTERVAL_S
 
     def on_train_begin(self, logs=None):
         if self.snapshot and self.fresh:
-            self.take_snapshot()  # the untrained model: views show something at once
+            self.take_snapshot(paced=False)  # the untrained model: views show something at once (its time traces)
             self.run.first_snapshot = self.run.snapshot
             self.run.initial_loss = self.run.snapshot.get("loss")
 
     def on_train_batch_end(self, batch, logs=None):
-        if time.monotonic() - self._last_diagnosis > DIAGNOSIS_INTERVAL_S:
+        if time.monotonic() - self._last_diagnosis > self._diagnosis_gap:
             self.diagnose()
 
     def on_epoch_end(self, epoch, logs=None):
         last = len(self.run.history) >= self.run.epochs_planned
-        if self.snapshot and (last or time.monotonic() - self._last_snapshot > SNAPSHOT_INTERVAL_S):
+        if self.snapshot and (last or time.monotonic() - self._last_snapshot > self._snapshot_gap):
             self.take_snapshot()
-        if time.monotonic() - self._last_diagnosis > DIAGNOSIS_INTERVAL_S:
-            self.diagnose()  # its cost grows with the batches seen: at most twice a second
+        if time.monotonic() - self._last_diagnosis > self._diagnosis_gap:
+            self.diagnose()
 
     def on_train_end(self, logs=None):
         if self.snapshot and self.run.history and self.run.snapshot.get("epoch") != len(self.run.history):
             self.take_snapshot()
 
-    def take_snapshot(self):
+    def take_snapshot(self, paced=True):
+        start = time.monotonic()
         self.run.snapshot = {"epoch": len(self.run.history), **self.snapshot(self.model)}
         self._last_snapshot = time.monotonic()
+        if paced:
+            self._snapshot_gap = max(SNAPSHOT_INTERVAL_S, (self._last_snapshot - start) / SNAPSHOT_SHARE)
 
     def diagnose(self):
+        start = time.monotonic()
         self.run.diagnosis = diagnose_run(self.run)
         self._last_diagnosis = time.monotonic()
+        self._diagnosis_gap = max(DIAGNOSIS_INTERVAL_S, (self._last_diagnosis - start) / DIAGNOSIS_SHARE)
 
 
 class LossDiagnosis(keras.callbacks.Callback):

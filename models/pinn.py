@@ -19,50 +19,10 @@ import numpy as np
 import tensorflow as tf
 
 from models.pinn_lbfgs import lbfgs
+from models.pinn_network import make_network
 from models.pinn_plan import LOG_LAMBDA2_START
 
 EQUATIONS = ("burgers", "heat")
-
-
-@keras.saving.register_keras_serializable(package="lab")
-def sin(x):
-    """The sine activation (SIREN-style networks)."""
-    return keras.ops.sin(x)
-
-
-def activation_fn(name):
-    """A Keras activation by name, with `sin` added."""
-    return sin if name == "sin" else name
-
-
-def make_network(depth, width, activation="tanh", dtype="float32"):
-    """The network u(t, x): `(batch, 2)` rows (t, x) -> `(batch, 1)`.
-
-    t in [0, 1] is first mapped to [−1, 1] like x, so both inputs span the same range.
-
-    Args:
-        depth: hidden layers.
-        width: units per hidden layer.
-        activation: the hidden activation ("sin" or a Keras name).
-        dtype: "float32" or "float64".
-
-    Returns:
-        A functional `keras.Model` named `u_net`.
-    """
-    inputs = keras.Input(shape=(2,), name="t_x", dtype=dtype)
-    h = keras.layers.Rescaling(
-        scale=np.array([2.0, 1.0]), offset=np.array([-1.0, 0.0]), name="to_unit_square", dtype=dtype
-    )(inputs)
-    for i in range(1, depth + 1):
-        h = keras.layers.Dense(
-            width,
-            activation=activation_fn(activation),
-            kernel_initializer="glorot_normal",
-            name=f"hidden_{i}",
-            dtype=dtype,
-        )(h)
-    outputs = keras.layers.Dense(1, name="u", dtype=dtype)(h)
-    return keras.Model(inputs, outputs, name="u_net")
 
 
 class _Resampler(keras.callbacks.Callback):
@@ -121,6 +81,9 @@ class PINN(keras.Model):
             "steps_per_epoch": 1,
             "resample_every": 0,
             "draw": None,
+            "refine_every": 0,
+            "refine": None,
+            "lbfgs_memory": 50,
         }
         self._residual_fn = None
         self.built = True
@@ -137,21 +100,47 @@ class PINN(keras.Model):
     def float_dtype(self):
         return self.net.outputs[0].dtype
 
-    def set_points(self, x_u, u, x_f):
-        """Sets the data points `(n_u, 2)` with values `(n_u, 1)` and the collocation points `(n_f, 2)`."""
+    def set_points(self, x_u, u, x_f, spare=0):
+        """Sets the data points `(n_u, 2)` with values `(n_u, 1)` and the collocation points `(n_f, 2)`.
+
+        Args:
+            spare: room for this many collocation points added later (`add_collocation`);
+                the empty slots weigh 0 in the residual's mean, so the loss keeps its shape
+                and its compiled steps.
+        """
         dtype = self.float_dtype
+        x_f = np.asarray(x_f)
         self._points["x_u"] = tf.constant(x_u, dtype=dtype)
         self._points["u"] = tf.constant(np.reshape(u, (-1, 1)), dtype=dtype)
-        self._points["x_f"] = tf.Variable(np.asarray(x_f), dtype=dtype, trainable=False, name="collocation")
+        self._points["x_f"] = tf.Variable(
+            np.concatenate([x_f, np.repeat(x_f[:1], spare, axis=0)]), dtype=dtype, trainable=False, name="collocation"
+        )
+        self._points["w_f"] = None
+        if spare:
+            weights = np.concatenate([np.ones(len(x_f)), np.zeros(spare)])[:, None]
+            self._points["w_f"] = tf.Variable(weights, dtype=dtype, trainable=False, name="collocation_weights")
+        self._n_f, self._n_first = len(x_f), len(x_f)
 
     def set_collocation(self, x_f):
-        """Replaces the collocation points by as many new ones."""
-        self._points["x_f"].assign(np.asarray(x_f))
+        """Replaces the first collocation points (those of `set_points`) by as many new ones."""
+        self._points["x_f"][: len(x_f)].assign(np.asarray(x_f))
+
+    def add_collocation(self, points):
+        """Adds collocation points in the spare slots of `set_points` (as many as fit)."""
+        points = np.asarray(points)[: self._points["x_f"].shape[0] - self._n_f]
+        start, self._n_f = self._n_f, self._n_f + len(points)
+        self._points["x_f"][start : self._n_f].assign(points)
+        self._points["w_f"][start : self._n_f].assign(tf.ones((len(points), 1), self.float_dtype))
 
     @property
     def collocation(self):
-        """The current collocation points as a numpy array."""
-        return self._points["x_f"].numpy()
+        """The current collocation points as a numpy array (the first ones, then those added)."""
+        return self._points["x_f"].numpy()[: self._n_f]
+
+    @property
+    def added_collocation(self):
+        """The collocation points added by `add_collocation`, as a numpy array."""
+        return self._points["x_f"].numpy()[self._n_first : self._n_f]
 
     def coefficients(self):
         """`(λ1, λ2)` of u_t + λ1·u·u_x − λ2·u_xx = 0: learned (inverse) or the equation's."""
@@ -187,7 +176,10 @@ class PINN(keras.Model):
         """`(loss, loss_u, loss_f)` on the current points."""
         p = self._points
         loss_u = tf.reduce_mean(tf.square(self.net(p["x_u"], training=True) - p["u"]))
-        loss_f = tf.reduce_mean(tf.square(self.residual(p["x_f"])))
+        if p["w_f"] is None:
+            loss_f = tf.reduce_mean(tf.square(self.residual(p["x_f"])))
+        else:  # the spare slots weigh 0
+            loss_f = tf.reduce_sum(p["w_f"] * tf.square(self.residual(p["x_f"]))) / tf.reduce_sum(p["w_f"])
         return self.weight_u * loss_u + self.weight_f * loss_f, loss_u, loss_f
 
     def _logs(self, loss, loss_u, loss_f):
@@ -199,6 +191,14 @@ class PINN(keras.Model):
             logs.update(lambda1=tf.convert_to_tensor(lambda1), lambda2=lambda2)
         return logs
 
+    def _lbfgs_logs(self, means):
+        """The epoch's logs during L-BFGS, in Python floats: eager metric updates would cost as much as an iteration."""
+        logs = dict(zip(("loss", "loss_u", "loss_f"), means.tolist()))
+        if self.inverse:
+            lambda1, lambda2 = self.coefficients()
+            logs.update(lambda1=float(lambda1), lambda2=float(lambda2))
+        return logs
+
     def train_step(self, data):
         with tf.GradientTape() as tape:
             loss, loss_u, loss_f = self.loss_terms()
@@ -206,7 +206,17 @@ class PINN(keras.Model):
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
         return self._logs(loss, loss_u, loss_f)
 
-    def plan(self, steps_per_epoch, adam_epochs, lbfgs_iterations=0, resample_every=0, draw=None):
+    def plan(
+        self,
+        steps_per_epoch,
+        adam_epochs,
+        lbfgs_iterations=0,
+        resample_every=0,
+        draw=None,
+        refine_every=0,
+        refine=None,
+        lbfgs_memory=50,
+    ):
         """Sets how `fit` trains: Adam epochs of `steps_per_epoch` steps, then L-BFGS.
 
         Args:
@@ -216,6 +226,9 @@ class PINN(keras.Model):
             lbfgs_iterations: L-BFGS iterations afterwards (0: none).
             resample_every: new collocation points every this many Adam steps (0: never).
             draw: `() -> (n_f, 2)` array of new collocation points.
+            refine_every: L-BFGS iterations between calls of `refine` (0: never).
+            refine: `model -> None`, adds collocation points (adaptive refinement).
+            lbfgs_memory: the steps L-BFGS remembers.
         """
         self._plan = {
             "adam_epochs": adam_epochs,
@@ -223,6 +236,9 @@ class PINN(keras.Model):
             "steps_per_epoch": steps_per_epoch,
             "resample_every": resample_every,
             "draw": draw,
+            "refine_every": refine_every,
+            "refine": refine,
+            "lbfgs_memory": lbfgs_memory,
         }
 
     def fit(self, x=None, y=None, epochs=1, callbacks=None, **kwargs):
@@ -253,16 +269,16 @@ class PINN(keras.Model):
         callback_list = keras.callbacks.CallbackList(callbacks, model=self)
         if first_epoch == 0:
             callback_list.on_train_begin()
-        state = {"epoch": first_epoch, "batch": 0, "logs": None}
+        state = {"epoch": first_epoch, "batch": 0, "logs": None, "sums": None}
 
         def begin_epoch():
-            for tracker in self.trackers.values():
-                tracker.reset_state()
+            state["sums"] = np.zeros(3)
             callback_list.on_epoch_begin(state["epoch"])
 
         def on_iteration(loss, loss_u, loss_f):
             callback_list.on_train_batch_begin(state["batch"])
-            state["logs"] = self._logs(loss, loss_u, loss_f)
+            state["sums"] += (loss, loss_u, loss_f)
+            state["logs"] = self._lbfgs_logs(state["sums"] / (state["batch"] + 1))
             callback_list.on_train_batch_end(state["batch"], state["logs"])
             state["batch"] += 1
             if state["batch"] == steps:
@@ -274,7 +290,17 @@ class PINN(keras.Model):
             return self.stop_training
 
         begin_epoch()
-        lbfgs(self, self.loss_terms, budget, on_iteration, jit_compile=self.lbfgs_jit_compile)
+        refine = plan["refine"] and (lambda: plan["refine"](self))
+        lbfgs(
+            self,
+            self.loss_terms,
+            budget,
+            on_iteration,
+            memory=plan["lbfgs_memory"],
+            jit_compile=self.lbfgs_jit_compile,
+            refresh_every=plan["refine_every"],
+            refresh=refine,
+        )
         if state["batch"]:  # a partial last epoch (L-BFGS converged early)
             callback_list.on_epoch_end(state["epoch"], state["logs"])
         if first_epoch == 0:
@@ -299,18 +325,19 @@ class PINN(keras.Model):
         return cls(**config)
 
 
-def build_pinn(config, x_u, u, x_f):
+def build_pinn(config, x_u, u, x_f, spare=0):
     """Builds and compiles the PINN a `PINNConfig` describes, holding its points.
 
     Args:
         config: the `PINNConfig`.
         x_u, u: data points (t, x) and their values.
         x_f: collocation points (t, x).
+        spare: room for collocation points added while it trains.
 
     Returns:
         A compiled `PINN` (Adam with the config's learning rate, XLA).
     """
-    net = make_network(config.depth, config.width, config.activation, config.dtype)
+    net = make_network(config.depth, config.width, config.activation, config.dtype, config.hard_constraints)
     model = PINN(
         net,
         config.nu,
@@ -321,7 +348,7 @@ def build_pinn(config, x_u, u, x_f):
         dtype=config.dtype,
         name="pinn",
     )
-    model.set_points(x_u, u, x_f)
+    model.set_points(x_u, u, x_f, spare)
     # XLA: an Adam step 4-21% faster on CPU (bench/pinn_xla.py); L-BFGS uses it too (`lbfgs_jit_compile`).
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate), jit_compile=True)
     return model

@@ -4,7 +4,9 @@ import numpy as np
 import tensorflow as tf
 
 
-def lbfgs(model, loss_terms, max_iterations, on_iteration=None, memory=50, jit_compile=False):
+def lbfgs(
+    model, loss_terms, max_iterations, on_iteration=None, memory=50, jit_compile=False, refresh_every=0, refresh=None
+):
     """Minimises `loss_terms()[0]` over the model's trainable variables by L-BFGS.
 
     Plain L-BFGS in TensorFlow: the two-loop recursion over the last `memory`
@@ -21,6 +23,9 @@ def lbfgs(model, loss_terms, max_iterations, on_iteration=None, memory=50, jit_c
             after each iteration; returning True stops L-BFGS.
         memory: how many recent steps shape the curvature estimate.
         jit_compile: compile each iteration with XLA.
+        refresh_every: iterations between calls of `refresh` (0: never).
+        refresh: `() -> None`, changes the loss (new collocation points, say); the
+            loss and gradient are then evaluated again and the memory kept.
 
     Returns:
         The iterations done; the model holds the final weights.
@@ -92,15 +97,20 @@ def lbfgs(model, loss_terms, max_iterations, on_iteration=None, memory=50, jit_c
         assign(w)
         return tf.where(ok, f_new, f), lu, lf, tf.where(ok, g_new, g), ok
 
-    f, _, _, g = tf.function(evaluate)(w)
+    evaluate_once = tf.function(evaluate)
+    f, _, _, g = evaluate_once(w)
+    step = iterate.get_concrete_function(f, g)  # called directly: skips tf.function's dispatch on every iteration
     failures, done = 0, 0
     while done < max_iterations:
-        f, loss_u, loss_f, g, ok = iterate(f, g)
+        f, loss_u, loss_f, g, ok = step(f, g)
         done += 1
         failures = 0 if ok else failures + 1
         if failures >= 2:
             break
         if on_iteration and on_iteration(float(f), float(loss_u), float(loss_f)):
             break
+        if refresh and refresh_every and done % refresh_every == 0 and done < max_iterations:
+            refresh()
+            f, _, _, g = evaluate_once(w)
     assign(w)
     return done

@@ -77,3 +77,27 @@ def test_bad_steps_block_training():
     at = open_lab_page("pages/4_PINN.py", {"steps": "150"})
     assert "multiple of 100" in " ".join(e.value for e in at.error)
     assert at.button(key="train").disabled
+
+
+def test_adaptive_points_and_hard_constraints_show_their_effect():
+    at = open_lab_page("pages/4_PINN.py")
+    tiny(at)
+    at.number_input(key="pinn_adaptive_points").set_value(100)
+    at.number_input(key="pinn_adaptive_rounds").set_value(2)
+    at.checkbox(key="pinn_hard_constraints").check().run()
+    at.button(key="train").click().run()
+    run = at.session_state["jobs"]["pinn"].wait(TIMEOUT)
+    at.run()
+    assert not at.exception and run.status == "completed", run.message
+    assert run.snapshot["n_f"] == 300 and len(run.snapshot["x_added"]) == 100
+    assert run.metrics["loss_u"] < 1e-10  # the constraints hold the initial and boundary values by construction
+    titles = chart_titles(at)
+    assert "|error| before the adaptive points" in titles and "|error| now, after 2 round(s)" in titles
+    assert "added where the residual was largest (RAR)" in " ".join(c.proto.spec for c in at.get("vega_lite_chart"))
+    assert at.query_params["adaptive_points"] == "100" and at.query_params["hard_constraints"] == "true"
+
+
+def test_hard_constraints_in_the_inverse_problem_say_why_not():
+    at = open_lab_page("pages/4_PINN.py", {"mode": "inverse", "hard_constraints": "true"})
+    assert "measurements inside the domain" in " ".join(e.value for e in at.error)
+    assert at.button(key="train").disabled

@@ -20,9 +20,11 @@ from lab.labs.pinn.data import (
 from lab.labs.pinn.data import (
     load as load_pinn_data,
 )
+from lab.labs.pinn.setup import Refiner
 from lab.training import JobQueue, TrainingJob
-from models.pinn import PINN, build_pinn, make_network
+from models.pinn import PINN, build_pinn
 from models.pinn_lbfgs import lbfgs
+from models.pinn_network import make_network
 
 TINY = PINNConfig(n_u=40, n_f=200, depth=2, width=12, steps=100, lbfgs_iterations=50, learning_rate=1e-2)
 
@@ -88,6 +90,51 @@ def test_float64_network_and_saved_model_maps_t_x_to_u(tmp_path):
     np.testing.assert_allclose(loaded(points), model(points))
 
 
+@pytest.mark.parametrize("dtype, atol", [("float32", 1e-6), ("float64", 1e-14)])
+def test_hard_constraints_hold_the_initial_and_boundary_values_to_float_precision(dtype, atol):
+    keras.utils.set_random_seed(1)
+    net = make_network(3, 16, "tanh", dtype=dtype, hard_constraints=True)
+    x = np.linspace(-1, 1, 201)
+    initial = np.stack([np.zeros_like(x), x], axis=1)
+    walls = np.array([[t, side] for t in np.linspace(0, 1, 51) for side in (-1.0, 1.0)])
+    np.testing.assert_allclose(np.asarray(net(initial))[:, 0], -np.sin(np.pi * x), atol=atol)
+    np.testing.assert_allclose(np.asarray(net(walls))[:, 0], 0.0, atol=atol)
+    inside = np.asarray(net(np.array([[0.5, 0.3], [0.9, -0.2]])))[:, 0]
+    assert np.all(np.abs(inside + np.sin(np.pi * np.array([0.3, -0.2]))) > 1e-4)  # N still shapes the inside
+
+
+def test_spare_collocation_slots_weigh_nothing_until_filled():
+    data = load_pinn_data(TINY)
+    keras.utils.set_random_seed(0)
+    model = build_pinn(TINY, data.x_u, data.u, data.x_f, spare=50)
+    plain = build_pinn(TINY, data.x_u, data.u, data.x_f)
+    plain.set_weights(model.get_weights())
+    assert float(model.loss_terms()[2]) == pytest.approx(float(plain.loss_terms()[2]), rel=1e-5)
+    extra = collocation_points(30, "uniform", np.random.default_rng(3))
+    model.add_collocation(extra)
+    expected = np.mean(plain.residual_numpy(np.concatenate([data.x_f, extra])) ** 2)
+    assert float(model.loss_terms()[2]) == pytest.approx(expected, rel=1e-4)
+    np.testing.assert_allclose(model.added_collocation, extra, rtol=1e-6)
+    assert len(model.collocation) == len(data.x_f) + 30
+
+
+def test_each_adaptive_round_adds_the_points_of_largest_residual():
+    config = TINY.replace(adaptive_points=200, adaptive_rounds=2, lbfgs_iterations=100)
+    data = load_pinn_data(config)
+    keras.utils.set_random_seed(0)
+    model = build_pinn(config, data.x_u, data.u, data.x_f, spare=config.adaptive_points)
+    refiner = Refiner(config, data)
+    refiner(model)
+    added = model.added_collocation
+    assert len(added) == 100 and refiner.error_before.shape == (50, 64) and refiner.rounds == 1
+    uniform = collocation_points(20000, "uniform", np.random.default_rng(5))
+    threshold = np.quantile(np.abs(model.residual_numpy(uniform)), 0.99)
+    assert np.mean(np.abs(model.residual_numpy(added)) >= 0.9 * threshold) > 0.9  # the worst 0.5% of candidates
+    refiner(model)
+    refiner(model)  # a third round finds no room left: the spare slots hold 200
+    assert len(model.added_collocation) == 200
+
+
 def run_job(config):
     job = TrainingJob(PINN_LAB, config, PINN_LAB.load_data(config), queue=JobQueue(4)).start()
     return job.wait(300)
@@ -124,6 +171,12 @@ def test_invalid_settings_have_clear_messages():
         TINY.replace(weight_u=0.0, weight_f=0.0)
     with pytest.raises(ValueError, match="between"):
         TINY.replace(nu=0.0)
+    with pytest.raises(ValueError, match="measurements inside the domain"):
+        TINY.replace(mode="inverse", hard_constraints=True)
+    with pytest.raises(ValueError, match="during L-BFGS"):
+        TINY.replace(adaptive_points=100, lbfgs_iterations=0)
+    with pytest.raises(ValueError, match="adaptive rounds need more"):
+        TINY.replace(adaptive_points=100, adaptive_rounds=4, lbfgs_iterations=4)
     assert TINY.epochs == 2 and TINY.replace(lbfgs_iterations=250).epochs == 4
 
 
@@ -141,13 +194,18 @@ def test_cli_run_writes_rel_l2_error_and_saves_the_network(tmp_path, capsys):
     assert "multiple of 100" in capsys.readouterr().err
 
 
-def test_generated_script_runs_and_matches_the_lab(tmp_path):
-    config = TINY.replace(lbfgs_iterations=20)
+@pytest.mark.parametrize(
+    "changes", [{}, {"hard_constraints": True, "adaptive_points": 60, "adaptive_rounds": 2}], ids=["plain", "rar"]
+)
+def test_generated_script_runs_and_matches_the_lab(tmp_path, changes):
+    config = TINY.replace(lbfgs_iterations=20, **changes)
     path = tmp_path / "pinn_script.py"
     path.write_text(pinn_script(config))
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     line = next(text for text in done.stdout.splitlines() if text.startswith("Adam step 100"))
     script_loss = float(line.split("loss=")[1].split()[0])
-    run = run_job(config.replace(lbfgs_iterations=0))
-    assert script_loss == pytest.approx(run.batch_loss[-1], rel=1e-3)
+    lbfgs_line = next(text for text in done.stdout.splitlines() if text.startswith("L-BFGS:"))
+    run = run_job(config)
+    assert script_loss == pytest.approx(run.batch_loss[99], rel=1e-3)
+    assert float(lbfgs_line.split("loss=")[1]) == pytest.approx(run.batch_loss[-1], rel=1e-2)

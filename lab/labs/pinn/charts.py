@@ -137,6 +137,29 @@ def solution_heatmaps(snap):
     )
 
 
+def refinement_heatmaps(snap):
+    """|error| before the first round of adaptive points and now, on one colour scale (None before that round)."""
+    if "error_before" not in snap:
+        return None
+    t, x = snap["t"], snap["x"]
+    now = np.abs(snap["u_pred"] - snap["u_exact"])
+    return (
+        heatmap(
+            t, x, snap["error_before"], "|error| before the adaptive points", "inferno", [1e-5, 1], "|error|", log=True
+        ),
+        heatmap(
+            t,
+            x,
+            now,
+            f"|error| now, after {snap['rounds']} round(s) (epoch {snap['epoch']})",
+            "inferno",
+            [1e-5, 1],
+            "|error|",
+            log=True,
+        ),
+    )
+
+
 def slices_chart(snap):
     """Prediction against the exact solution at t = 0.25, 0.50 and 0.75."""
     parts = []
@@ -169,13 +192,18 @@ def slices_chart(snap):
     )
 
 
+ADDED_KIND = "added where the residual was largest (RAR)"
+
+
 def points_chart(snap, inverse):
-    """Where the collocation points and the data points are."""
+    """Where the collocation points and the data points are (and those added by adaptive refinement)."""
     colloc = pd.DataFrame(np.asarray(snap["x_f"]), columns=["t", "x"]).assign(kind="collocation (PDE)")
+    added = pd.DataFrame(np.asarray(snap.get("x_added", np.zeros((0, 2)))), columns=["t", "x"]).assign(kind=ADDED_KIND)
     data_kind = "measurements" if inverse else "initial/boundary data"
     data = pd.DataFrame(np.asarray(snap["x_u"]), columns=["t", "x"]).assign(kind=data_kind)
-    frame = pd.concat([colloc, data], ignore_index=True).round(4)
-    shown = f"{len(colloc):,} of {snap['n_f']:,}" if len(colloc) < snap["n_f"] else f"{snap['n_f']:,}"
+    frame = pd.concat([colloc, added, data], ignore_index=True).round(4)
+    shown_count = min(len(colloc) + len(added), snap["n_f"])
+    shown = f"{shown_count:,} of {snap['n_f']:,}" if shown_count < snap["n_f"] else f"{snap['n_f']:,}"
     dots = (
         alt.Chart(frame)
         .mark_circle(size=9, opacity=0.7)
@@ -185,7 +213,9 @@ def points_chart(snap, inverse):
             color=alt.Color(
                 "kind:N",
                 title=None,
-                scale=alt.Scale(domain=["collocation (PDE)", data_kind], range=["#9ecae1", "#a50f15"]),
+                scale=alt.Scale(
+                    domain=["collocation (PDE)", ADDED_KIND, data_kind], range=["#9ecae1", "#fd8d3c", "#a50f15"]
+                ),
                 legend=alt.Legend(orient="bottom"),
             ),
             size=alt.condition(alt.datum.kind == data_kind, alt.value(22), alt.value(9)),

@@ -6,6 +6,7 @@ from lab.codegen import assignments, notes, source_of
 from lab.labs.pinn import data as data_pinn
 from lab.labs.pinn import reference as burgers
 from lab.labs.pinn.config import STEPS_PER_EPOCH
+from lab.labs.pinn.setup import CANDIDATES
 from models import pinn_plan
 
 HELPERS = (
@@ -54,6 +55,9 @@ def _settings(config):
             "N_F": config.n_f,
             "SAMPLING": config.sampling,
             "RESAMPLE_EVERY": config.resample_every,
+            "ADAPTIVE_POINTS": config.adaptive_points,
+            "ADAPTIVE_ROUNDS": config.adaptive_rounds,
+            "HARD_CONSTRAINTS": config.hard_constraints,
             "DEPTH": config.depth,
             "WIDTH": config.width,
             "ACTIVATION": config.activation,
@@ -62,6 +66,7 @@ def _settings(config):
             "LEARNING_RATE": config.learning_rate,
             "ADAM_STEPS": config.steps,
             "LBFGS_ITERATIONS": config.lbfgs_iterations,
+            "LBFGS_MEMORY": config.lbfgs_memory,
             "DTYPE": config.dtype,
             "SEED": config.seed,
         }
@@ -131,14 +136,21 @@ inputs = keras.Input(shape=(2,), dtype=DTYPE)
 h = keras.layers.Rescaling(scale=np.array([2.0, 1.0]), offset=np.array([-1.0, 0.0]), dtype=DTYPE)(inputs)  # t to [-1, 1]
 for i in range(DEPTH):
     h = keras.layers.Dense(WIDTH, activation=ACTIVATION_FN, kernel_initializer="glorot_normal", dtype=DTYPE)(h)
-net = keras.Model(inputs, keras.layers.Dense(1, dtype=DTYPE)(h))
+outputs = keras.layers.Dense(1, dtype=DTYPE)(h)
+if HARD_CONSTRAINTS:  # u = -sin(pi x) + t (1 - x^2) N(t, x): u(0, x) = -sin(pi x) and u(t, +-1) = 0 by construction
+    t_in, x_in = inputs[:, 0:1], inputs[:, 1:2]
+    outputs = -keras.ops.sin(np.pi * x_in) + t_in * (1.0 - x_in * x_in) * outputs
+net = keras.Model(inputs, outputs)
 variables = list(net.trainable_variables)
 if MODE == "inverse":  # u_t + lambda1 u u_x - lambda2 u_xx = 0, lambda2 = exp(log_lambda2) > 0
     lambda1 = tf.Variable(0.0, dtype=DTYPE)
     log_lambda2 = tf.Variable({pinn_plan.LOG_LAMBDA2_START}, dtype=DTYPE)
     variables += [lambda1, log_lambda2]
 X_U, U_U = tf.constant(x_u, DTYPE), tf.constant(u_u, DTYPE)
-X_F = tf.Variable(x_f, dtype=DTYPE, trainable=False)
+# Adaptive refinement adds points later: spare slots, weighted 0 until filled
+X_F = tf.Variable(np.concatenate([x_f, np.repeat(x_f[:1], ADAPTIVE_POINTS, axis=0)]), dtype=DTYPE, trainable=False)
+W_F = tf.Variable(np.concatenate([np.ones(len(x_f)), np.zeros(ADAPTIVE_POINTS)])[:, None], dtype=DTYPE, trainable=False)
+n_active = len(x_f)
 
 
 def coefficients():
@@ -163,7 +175,10 @@ def residual(points):
 
 def loss_terms():
     loss_u = tf.reduce_mean(tf.square(net(X_U, training=True) - U_U))
-    loss_f = tf.reduce_mean(tf.square(residual(X_F)))
+    if ADAPTIVE_POINTS:
+        loss_f = tf.reduce_sum(W_F * tf.square(residual(X_F))) / tf.reduce_sum(W_F)
+    else:
+        loss_f = tf.reduce_mean(tf.square(residual(X_F)))
     return WEIGHT_U * loss_u + WEIGHT_F * loss_f, loss_u, loss_f
 
 
@@ -196,7 +211,7 @@ def rel_l2_error():
 for step in range(1, ADAM_STEPS + 1):
     loss, loss_u, loss_f = adam_step()
     if RESAMPLE_EVERY and step % RESAMPLE_EVERY == 0:
-        X_F.assign(collocation_points(N_F, SAMPLING, rng))
+        X_F[: len(x_f)].assign(collocation_points(N_F, SAMPLING, rng))
     if step % {STEPS_PER_EPOCH} == 0:
         print(f"Adam step {{step}}: loss={{float(loss):.3e}} loss_u={{float(loss_u):.3e}} loss_f={{float(loss_f):.3e}} rel_l2_error={{rel_l2_error():.3e}}")
 
@@ -206,8 +221,24 @@ for step in range(1, ADAM_STEPS + 1):
 
 {lbfgs}
 
+PER_ROUND = -(-ADAPTIVE_POINTS // ADAPTIVE_ROUNDS)
+residual_fn = tf.function(residual)
+
+
+def refine():
+    """Adds the PER_ROUND of {CANDIDATES:,} random points with the largest |residual| (RAR)."""
+    global n_active
+    candidates = collocation_points({CANDIDATES}, "uniform", rng)
+    worst = np.argsort(-np.abs(residual_fn(tf.constant(candidates, DTYPE)).numpy()[:, 0]))[:PER_ROUND]
+    new = candidates[worst][: X_F.shape[0] - n_active]
+    X_F[n_active : n_active + len(new)].assign(new)
+    W_F[n_active : n_active + len(new)].assign(np.ones((len(new), 1)))
+    n_active += len(new)
+
+
 if LBFGS_ITERATIONS:
-    done = lbfgs(Model, loss_terms, LBFGS_ITERATIONS)
+    every = -(-LBFGS_ITERATIONS // (ADAPTIVE_ROUNDS + 1)) if ADAPTIVE_POINTS else 0
+    done = lbfgs(Model, loss_terms, LBFGS_ITERATIONS, memory=LBFGS_MEMORY, refresh_every=every, refresh=refine)
     print(f"L-BFGS: {{done}} iterations, loss={{float(loss_terms()[0]):.3e}}")
 print(f"rel_l2_error={{rel_l2_error():.4e}}")
 if MODE == "inverse":

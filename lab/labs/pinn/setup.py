@@ -1,8 +1,11 @@
 """The PINN lab's wiring: points, the physics-informed network, live views and final metrics."""
 
+import math
+
 import numpy as np
 
 from lab.labs.pinn.config import STEPS_PER_EPOCH
+from lab.labs.pinn.data import collocation_points
 from lab.labs.pinn.reference import relative_l2
 from lab.registry import Setup
 from lab.runs import Snapshot
@@ -63,18 +66,23 @@ class PINNSnapshot(Snapshot, total=False):
     x_u: np.ndarray
     x_f: np.ndarray
     rel_l2_error: float
+    x_added: np.ndarray
+    rounds: int
+    error_before: np.ndarray
     lambda1: float
     lambda2: float
 
 
-def snapshot(model, data) -> PINNSnapshot:
+def snapshot(model, data, refiner=None) -> PINNSnapshot:
     """Live views of the PINN; called from the training thread.
 
     Returns:
         dict with `t`, `x` (the heatmap grid), `u_pred`, `u_exact`, `residual`
         (`(50, 64)` arrays), `slices` (`{t: (u_pred, u_exact)}` on all 256 x),
         `x_fine`, `x_u` (data points), `x_f` (up to 1,500 collocation points),
-        `rel_l2_error` on the full grid, and `lambda1`, `lambda2` for the inverse problem.
+        `rel_l2_error` on the full grid, and `lambda1`, `lambda2` for the inverse problem; with
+        adaptive points, `x_added` (up to 1,500 of them), `rounds` and `error_before` (the
+        |error| map before the first round).
     """
     t, x = data.t[::VIEW_T], data.x[::VIEW_X]
     u_full = predict_grid(model, data.t, data.x)
@@ -94,10 +102,45 @@ def snapshot(model, data) -> PINNSnapshot:
         "n_f": len(x_f),
         "rel_l2_error": relative_l2(u_full, data.u_exact),
     }
+    if refiner is not None:
+        out.update(x_added=model.added_collocation[:SHOWN_POINTS], rounds=refiner.rounds)
+        if refiner.error_before is not None:
+            out["error_before"] = refiner.error_before
     if model.inverse:
         lambda1, lambda2 = model.coefficients()
         out.update(lambda1=float(lambda1), lambda2=float(lambda2))
     return out
+
+
+CANDIDATES = 20000  # fresh random points per adaptive round, among which the largest residuals are kept
+
+
+class Refiner:
+    """Residual-based adaptive refinement (RAR): `refiner(model)` adds one round of collocation points.
+
+    Each round draws `CANDIDATES` uniform points and adds the `adaptive_points / adaptive_rounds`
+    with the largest |residual|. Before the first round it keeps the error map, for the
+    page's "before and after".
+
+    Args:
+        config: the `PINNConfig` (its `adaptive_points` must be above 0).
+        data: the run's `PINNData`.
+    """
+
+    def __init__(self, config, data):
+        self.data = data
+        self.per_round = math.ceil(config.adaptive_points / config.adaptive_rounds)
+        self.error_before = None
+        self.rounds = 0
+
+    def __call__(self, model):
+        if self.error_before is None:
+            t, x = self.data.t[::VIEW_T], self.data.x[::VIEW_X]
+            self.error_before = np.abs(predict_grid(model, t, x) - self.data.u_exact[::VIEW_T, ::VIEW_X])
+        candidates = collocation_points(CANDIDATES, "uniform", self.data.rng)
+        worst = np.argsort(-np.abs(model.residual_numpy(candidates)))[: self.per_round]
+        model.add_collocation(candidates[worst])
+        self.rounds += 1
 
 
 def build(config, data):
@@ -105,8 +148,18 @@ def build(config, data):
     from models.pinn import build_pinn
     from models.pinn_plan import pinn_warnings
 
-    model = build_pinn(config, data.x_u, data.u, data.x_f)
-    model.plan(STEPS_PER_EPOCH, config.adam_epochs, config.lbfgs_iterations, config.resample_every, data.resample)
+    model = build_pinn(config, data.x_u, data.u, data.x_f, spare=config.adaptive_points)
+    refiner = Refiner(config, data) if config.adaptive_points else None
+    model.plan(
+        STEPS_PER_EPOCH,
+        config.adam_epochs,
+        config.lbfgs_iterations,
+        config.resample_every,
+        data.resample,
+        config.refine_every,
+        refiner,
+        config.lbfgs_memory,
+    )
     return Setup(
         model=model,
         x=np.zeros((STEPS_PER_EPOCH, 1), dtype="float32"),  # one row per step: the points live in the model
@@ -114,7 +167,7 @@ def build(config, data):
         validation_data=None,
         batch_size=1,
         warnings=pinn_warnings(config),
-        snapshot=lambda m: snapshot(m, data),
+        snapshot=lambda m: snapshot(m, data, refiner),
         extra={"data": data},
         epoch_metrics=lambda m: epoch_metrics(m, data),
     )

@@ -9,6 +9,7 @@ from lab.labs.pinn.charts import (
     heatmap,
     lambda_chart,
     points_chart,
+    refinement_heatmaps,
     slices_chart,
     solution_heatmaps,
     terms_chart,
@@ -42,6 +43,10 @@ def intro(mode):
     return INTRO_START + SEES[mode] + INTRO_END
 
 
+ADAPTIVE_CAPTION = (
+    "Orange points were added during L-BFGS (RAR): each round tries 20,000 random candidates and keeps those "
+    "where the residual is largest, so they gather at the shock, where uniform points are too sparse to see it."
+)
 CHART_HEIGHT = 310  # Streamlit shrinks charts drawn at their content height in narrow columns: fix it
 
 
@@ -144,4 +149,16 @@ def draw(run, data, job):
         )
     with right:
         st.altair_chart(points_chart(snap, inverse), width="stretch", height=CHART_HEIGHT)
-        st.caption("Collocation points are where the residual is pushed to zero; resampling moves them during Adam.")
+        st.caption(
+            "Collocation points are where the residual is pushed to zero; resampling moves them during Adam. "
+            + (ADAPTIVE_CAPTION if "x_added" in snap else "")
+        )
+    maps = refinement_heatmaps(snap)
+    if maps is not None:
+        for column, chart in zip(st.columns(2), maps):
+            column.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
+        st.caption(
+            "The error on one colour scale, just before the first adaptive round and now. The new points sit where "
+            "the residual was largest, along the shock at x = 0, which is where the error was: the band there "
+            "narrows and darkens as L-BFGS works on them."
+        )
