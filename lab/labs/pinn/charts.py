@@ -192,7 +192,7 @@ def slices_chart(snap):
     )
 
 
-ADDED_KIND = "added where the residual was largest (RAR)"
+ADDED_KIND = "added (RAR)"
 
 
 def points_chart(snap, inverse):
