@@ -38,7 +38,7 @@ def _side(entry, stored, which):
     run = gallery.as_run(entry.lab, stored, which)
     found = run.diagnosis
     title = {"problem": "The problem", "fix": "For contrast" if entry.contrast else "The fix"}[which]
-    st.altair_chart(charts.loss_chart(run, smoothing=0.6, title=title), width="stretch")
+    st.vega_lite_chart(charts.loss_chart(run, smoothing=0.6, title=title), width="stretch")
     st.markdown(f"**Diagnosis:** {_labels(found)}")
     for finding in found.get("findings", []):
         st.caption(f"{finding['label'].replace('_', ' ')}: {finding['evidence']}")

@@ -187,7 +187,7 @@ def _loss_panel(lab, run, earlier):
         key=f"{lab_name}_overlay",
     )
     overlay = [r for r in earlier if r.label in chosen]
-    st.altair_chart(charts.loss_chart(run, overlay, log_scale, smoothing, batches), width="stretch")
+    st.vega_lite_chart(charts.loss_chart(run, overlay, log_scale, smoothing, batches), width="stretch")
     st.caption(
         "Light line: each batch's own loss. Dark line: its smoothed trend. Dots: the epoch mean "
         "(what Keras reports as `loss`). Orange: validation loss, measured after each epoch. "

@@ -63,7 +63,7 @@ def own_curve_view():
     run = as_run(history, batch_loss)
     chart_col, side_col = st.columns([3, 2])
     with chart_col:
-        st.altair_chart(charts.loss_chart(run, smoothing=0.6, title="Your curve"), width="stretch")
+        st.vega_lite_chart(charts.loss_chart(run, smoothing=0.6, title="Your curve"), width="stretch")
         st.caption(f"{len(history)} epochs" + (f", {len(batch_loss)} batch losses" if batch_loss else "") + ".")
     with side_col:
         diagnosis_view(run)

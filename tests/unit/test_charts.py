@@ -18,7 +18,7 @@ def test_overlay_names_each_earlier_run_by_what_differs():
     same = run_with(2, MLPConfig(), [0.6, 0.31, 0.21])
     assert charts.run_differences(current, slower) == "learning_rate=0.0003, epochs=20"
     assert charts.run_differences(current, same) == ""
-    spec = charts.loss_chart(current, earlier=[slower, same]).to_dict()
-    names = {row["run"] for dataset in spec["datasets"].values() for row in dataset if "run" in row}
+    spec = charts.loss_chart(current, earlier=[slower, same])
+    names = set(spec["datasets"]["earlier"]["run"])
     assert names == {"Run 1: learning_rate=0.0003, epochs=20", "Run 2"}
-    assert "earlier runs (settings that differ from this run)" in json.dumps(spec)
+    assert "earlier runs (settings that differ from this run)" in json.dumps(spec["layer"])
