@@ -4,6 +4,7 @@
     python -m bench.generalisation_histories --relabel   # labels the stored runs again by bench/LABELLING.md
     python -m bench.generalisation_histories             # prints recall and false labels, tune and test splits
     python -m bench.generalisation_histories --plot FILE # also draws every run with its true labels
+    python -m bench.generalisation_histories --grid      # chooses the diagnosis' thresholds on the tune half
 
 The set is tests/data/generalisation_histories.json. Each record has a `family` (the source model) and a
 `split`: no family is in both, the diagnosis is tuned on "tune" only and judged on "test". The labels of
@@ -372,11 +373,94 @@ def report(records):
             print("  false:", result["false_alarms"])
 
 
+# The diagnosis' thresholds the grid chooses, in groups searched one at a time (with the others held), twice.
+# The first value of each list wins a tie: the labelling rules' own value where they have one, else the old one.
+GRID = [
+    {  # a wobbling epoch curve (lr_too_high)
+        "JUMP_BASE": ["previous", "trend"],
+        "JUMP_LEVEL": [0.10, 0.15, 0.20],
+        "JUMP_SPAN": [0.10, 0.05, 0.15],
+        "MIN_JUMPS": [3, 2],
+    },
+    {  # validation turned up (overfitting)
+        "OVERFIT_END": ["median", "trend"],
+        "OVERFIT_EARLY": [True, False],
+        "OVERFIT_RISE": [0.05, 0.03, 0.04, 0.07, 0.10],
+        "OVERFIT_Z": [2.0, 1.5, 2.5, 3.0],
+    },
+    {"EARLY_FALL": [0.02, 0.0], "LOW_DROP": [0.10, 0.08, 0.12]},  # barely moving (lr_too_low)
+    {"STILL_SOME": [0.02, 0.03], "STILL_LEVEL": [0.10, 0.05]},  # a slow, steady fall (still_learning)
+]
+
+
+def tune_records(records):
+    """The tune half, and each of its new runs with batch losses once more without them (labelled by the rules
+    on what is left): the tune half has few epoch-only runs that are jumpy, and these are real curves of it."""
+    tune = [r for r in records if r["split"] == "tune"]
+    stripped = []
+    for r in tune:
+        if r["batch_loss"] and r.get("origin") != "labelled_histories":
+            labels, why = true_labels(r["history"], [])
+            stripped.append({**r, "id": r["id"] + " (epoch-only)", "batch_loss": [], "labels": labels, "why": why})
+    return tune + stripped
+
+
+def noisy_healthy_curves():
+    """Synthetic healthy curves with 5% noise on training and 7.5% on validation (10, 40 and 100 epochs, 15 seeds
+    each, as in tests/unit/test_diagnosis.py): thresholds that call any of them anything but healthy are refused."""
+    curves = []
+    for epochs in (10, 40, 100):
+        for seed in range(15):
+            t = np.arange(epochs)
+            noise = [np.random.default_rng(s).standard_normal(epochs) for s in (seed, seed + 100)]
+            loss = (0.3 + 1.7 * np.exp(-t / (epochs / 8))) * (1 + 0.05 * noise[0])
+            val = (0.35 + 1.65 * np.exp(-t / (epochs / 8))) * (1 + 0.075 * noise[1])
+            curves.append((loss, val))
+    return curves
+
+
+def grid(records, passes=2):
+    """Chooses the thresholds of `GRID` on the tune half: fewest missed plus false labels, among the settings that
+    keep every curve of `noisy_healthy_curves` healthy. Ties go to the first value listed.
+
+    Returns:
+        `{name: value}`, also set in `lab.diagnosis`.
+    """
+    import itertools
+
+    from lab import diagnosis
+    from lab.diagnosis_score import score
+
+    chosen, healthy = tune_records(records), noisy_healthy_curves()
+
+    def errors():
+        if any(diagnosis.diagnose(loss, val)["labels"] != ["healthy"] for loss, val in healthy):
+            return math.inf
+        result = score(chosen)
+        return len(result["misses"]) + len(result["false_alarms"])
+
+    best = {}
+    for _ in range(passes):
+        for group in GRID:
+            names, trials = list(group), []
+            for values in itertools.product(*group.values()):
+                for name, value in zip(names, values):
+                    setattr(diagnosis, name, value)
+                trials.append((errors(), values))
+            count, values = min(trials, key=lambda trial: trial[0])  # min keeps the first of equals
+            for name, value in zip(names, values):
+                setattr(diagnosis, name, value)
+                best[name] = value
+            print(f"  {dict(zip(names, values))}: {count} missed or false labels on the tune half", flush=True)
+    return best
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rebuild", action="store_true", help="train every run and write the set")
     parser.add_argument("--relabel", action="store_true", help="label the stored runs again by today's rules")
     parser.add_argument("--plot", metavar="PNG", help="draw every run with its true labels")
+    parser.add_argument("--grid", action="store_true", help="choose the diagnosis' thresholds on the tune half only")
     args = parser.parse_args()
     if args.rebuild:
         rebuild()
@@ -385,6 +469,9 @@ def main():
     records = json.loads(SET.read_text())
     if args.plot:
         plot(records, args.plot)
+    if args.grid:
+        print("grid on the tune half:", grid(records))
+        return
     report(records)
 
 
