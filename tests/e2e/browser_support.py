@@ -26,6 +26,11 @@ CHART_DRAWN = """() => {
   const box = chart.closest("[data-testid='stElementContainer']");
   return (!box || box.getAttribute("data-stale") !== "true") && !!chart.querySelector("canvas, svg");
 }"""
+# At least `n` charts in the main area, and every one of them drew (a chart whose spec Vega rejects stays empty).
+CHARTS_DRAWN = """n => {
+  const charts = [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stVegaLiteChart']")];
+  return charts.length >= n && charts.every(chart => !!chart.querySelector("canvas, svg"));
+}"""
 # What the loss chart draws right now (canvas pixels or svg markup).
 CHART_PICTURE = """() => {
   const chart = document.querySelector("[data-testid='stMain'] [data-testid='stVegaLiteChart']");

@@ -18,6 +18,7 @@ from lab.server import Server  # noqa: E402
 from tests.e2e.browser_support import (  # noqa: E402
     CHART_DRAWN,
     CHART_PICTURE,
+    CHARTS_DRAWN,
     EPOCH_ABOVE,
     MAIN,
     PROGRESS,
@@ -85,6 +86,7 @@ def test_lab_trains_live_stops_downloads_and_shares(name, lab_server, new_page, 
     header = rows[0].split(",")
     assert header[0] == "epoch" and any("loss" in column for column in header), header
     assert len(rows) >= 2, "the downloaded history has no epoch"
+    page.wait_for_function(CHARTS_DRAWN, arg=2, timeout=STEP_MS)  # the loss chart and the lab's own views
     assert_no_exception(page)
     full_page_screenshot(page, screenshots_dir / f"{name}_stopped.png")
 

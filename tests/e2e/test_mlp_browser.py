@@ -17,9 +17,9 @@ expect.set_options(timeout=15_000)
 
 from lab.history_files import load_history  # noqa: E402
 from tests.e2e.browser_support import (  # noqa: E402
-    CHART,
     CHART_DRAWN,
     CHART_PICTURE,
+    CHARTS_DRAWN,
     EPOCH_ABOVE,
     MAIN,
     NAV_LINKS,
@@ -79,7 +79,7 @@ def test_deep_link_on_fresh_server_trains_live_and_stops(fresh_server, new_page,
     assert progress_epoch(page) == (done, 300), "the progress bar and the Stopped message disagree on the epochs"
     expect(page.locator(".st-key-download_csv button")).to_be_visible()
     # The lab's own views were drawn too: loss, decision regions, accuracy, gradients, confusion matrix.
-    page.wait_for_function(f'() => document.querySelectorAll("{CHART}").length >= 4', timeout=STEP_MS)
+    page.wait_for_function(CHARTS_DRAWN, arg=4, timeout=STEP_MS)
     assert_no_exception(page)
     full_page_screenshot(page, screenshots_dir / "mlp_trained.png")
     assert_no_exception(page)
