@@ -8,7 +8,9 @@ Debian's Chromium. Three groups of figures:
    fragment that reruns every 0.5 s and draws the chart once the first batch
    has ended), click **Stop**, wait until **Train** is enabled again. The first
    click is cold (TensorFlow and the training graph are built for the first
-   time), later clicks are warm. The wait after Stop is reported too.
+   time), later clicks are warm. The wait after Stop is reported too; with
+   `--stop-after S`, Stop is clicked S seconds after the first point (a run in
+   full swing) instead of at once (a run still compiling its first batch).
 2. A whole default run in the app vs headless. The run's training time is read
    off the progress bar (`run.wall_seconds`) for one session, and for two
    sessions training at once; the reference is the same run through the CLI
@@ -23,7 +25,7 @@ Debian's Chromium. Three groups of figures:
 Usage:
 
 ```
-python -m bench.click_to_first_point [--repeats 5] [--full-runs 3] [--cold-repeats 3] [--server stock]
+python -m bench.click_to_first_point [--repeats 5] [--full-runs 3] [--cold-repeats 3] [--stop-after 0] [--server stock]
 ```
 
 `--server streamlit-cleanup` starts the server through `bench.streamlit_server`
@@ -118,8 +120,8 @@ def cpu_seconds(root):
     return total
 
 
-def first_points(page, repeats):
-    """Train -> first point of the loss chart -> Stop -> Train enabled, `repeats` times.
+def first_points(page, repeats, stop_after=0.0):
+    """Train -> first point of the loss chart -> (`stop_after` s) -> Stop -> Train enabled, `repeats` times.
 
     The page must be a fresh session (its runs are numbered from 1).
 
@@ -133,6 +135,7 @@ def first_points(page, repeats):
         page.locator(TRAIN).click()
         wait_for(page, CHART_OF_RUN, n)
         first_point.append(time.perf_counter() - start)
+        time.sleep(stop_after)
         start = time.perf_counter()
         page.locator(STOP).click()
         wait_for(page, TRAIN_ENABLED)
@@ -181,7 +184,7 @@ def headless_run():
             return json.load(f)["wall_seconds"]
 
 
-def in_app(browser, repeats, runs, variant):
+def in_app(browser, repeats, runs, variant, stop_after=0.0):
     """Figures 1 and 2, in one fresh server.
 
     Returns:
@@ -192,7 +195,7 @@ def in_app(browser, repeats, runs, variant):
     proc = server.proc
     try:
         page = open_page(browser, server)
-        out = dict(zip(("first_point", "stop_wait"), first_points(page, repeats)))
+        out = dict(zip(("first_point", "stop_wait"), first_points(page, repeats, stop_after)))
         other = open_page(browser, server) if runs else None
         out.update(headless=[], alone=[], two=[], server_cpu=[], browser_cpu=[])
         for _ in range(runs):
@@ -258,6 +261,12 @@ def main(argv=None):
         help="also time a first visit this many seconds after the server started (default 20; 0 skips)",
     )
     parser.add_argument(
+        "--stop-after",
+        type=float,
+        default=0.0,
+        help="seconds between a run's first point and Stop (default 0: at once)",
+    )
+    parser.add_argument(
         "--server",
         default="stock",
         choices=("stock", "plain-streamlit", "streamlit-cleanup"),
@@ -271,7 +280,7 @@ def main(argv=None):
     print(f"server: {args.server}; MLP lab, default settings", flush=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        res = in_app(browser, args.repeats, args.full_runs, args.server)
+        res = in_app(browser, args.repeats, args.full_runs, args.server, args.stop_after)
         pages = (("/", "Deep Learning Lab"), ("/MLP", "Multilayer perceptron"))
         cold = {
             path: [cold_start(browser, path, title, args.server) for _ in range(args.cold_repeats)]

@@ -29,6 +29,7 @@ from lab.ui.widgets import classroom, config_widgets, sync_query_params
 
 LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second
 FIRST_POINT_WAIT_S = 1.0  # right after Train, wait this long for the untrained model's loss
+STOP_WAIT_S = 1.0  # after Stop, wait this long for the run to end (it stops within a batch) before drawing Train
 FINAL_SAVE_WAIT_S = 2.0  # a run's final save takes milliseconds; a store that hangs is not waited for longer
 VIEWS_REDRAW_S = 2.0  # the lab's own views (heavier charts; snapshots come about once a second)
 
@@ -108,8 +109,9 @@ def _controls(lab, config, upload, runs, jobs, entry):
     if st.session_state.get("train") and config is not None and (job is None or job.done):
         _start(lab, config, upload, runs, jobs, entry)
         job = jobs.get(lab.name)
-    if st.session_state.get("stop") and job is not None:
+    if st.session_state.get("stop") and job is not None and not job.done:
         job.stop()
+        job.wait(STOP_WAIT_S)  # Train comes back in this rerun, not at the live panel's next redraw
     active = job is not None and not job.done
     left, right, info = st.columns([1, 1, 4])
     left.button("Train", key="train", type="primary", disabled=active or config is None, icon=":material/play_arrow:")

@@ -109,6 +109,8 @@ def test_stop_and_live_learning_rate_change():
     while not run.lr_changes and time.time() < deadline:
         time.sleep(0.05)
     at.button(key="stop").click().run()
+    # The run stops within a batch, and the page waits for that: Train is back in the same redraw.
+    assert run.ended and not at.button(key="train").disabled and at.button(key="stop").disabled
     job_of(at).wait(TIMEOUT)
     at.run()
     assert run.status == "stopped" and run.lr_changes[0]["learning_rate"] == 0.001
