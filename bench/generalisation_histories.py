@@ -377,14 +377,11 @@ def report(records):
 # The first value of each list wins a tie: the labelling rules' own value where they have one, else the old one.
 GRID = [
     {  # a wobbling epoch curve (lr_too_high)
-        "JUMP_BASE": ["previous", "trend"],
         "JUMP_LEVEL": [0.10, 0.15, 0.20],
         "JUMP_SPAN": [0.10, 0.05, 0.15],
         "MIN_JUMPS": [3, 2],
     },
     {  # validation turned up (overfitting)
-        "OVERFIT_END": ["median", "trend"],
-        "OVERFIT_EARLY": [True, False],
         "OVERFIT_RISE": [0.05, 0.03, 0.04, 0.07, 0.10],
         "OVERFIT_Z": [2.0, 1.5, 2.5, 3.0],
     },

@@ -17,8 +17,8 @@ LABELS = ("healthy", "still_learning", "overfitting", "lr_too_high", "diverged",
 MIN_EPOCHS = 5  # fewer finite epochs than this: too early to tell
 EXPLODE_FACTOR = 10.0  # training loss above 10x its first value: diverged
 # A wobbling epoch curve: a jump is a rise over 10% of the smoothed curve's span and over 10% of the loss
-# just before it (JUMP_BASE "previous"; "trend": of the smoothed curve there), in >= 3 and >= 5% of the epochs.
-JUMP_SPAN, JUMP_LEVEL, JUMP_BASE = 0.10, 0.10, "previous"
+# just before it, in >= 3 and >= 5% of the epochs.
+JUMP_SPAN, JUMP_LEVEL = 0.10, 0.10
 MIN_JUMPS, MIN_JUMP_SHARE = 3, 0.05
 SPIKE_FACTOR, SPIKE_SPAN = 3.0, 0.10  # a batch spike: over 3x the running median and by
 MIN_SPIKES, MIN_SPIKE_SHARE = 3, 0.07  # 10% of its span, in >= 3 and >= 7% of batches (healthy
@@ -31,11 +31,9 @@ HEALTHY_DROP = 0.20  # a healthy curve fell at least 20%
 TAIL_SHARE, STILL_FALLING = 0.20, 0.05  # last 20% of epochs give 5% of the total drop,
 STILL_SOME, STILL_LEVEL = 0.02, 0.05  # or 2% of it and 5% of the final loss (a slow, steady fall)
 NOISE_Z = 3.0  # a change counts when over 3 noise widths (robust spread around the moving median)
-# Overfitting: validation ends 5% above its minimum and by 1.5 noise widths, "ends" being the median of its last fifth
-# ("median"; "trend": where a line through that fifth arrives, which also extrapolates a last upturn), and the minimum
-# may be anywhere (OVERFIT_EARLY False). Chosen by `python -m bench.generalisation_histories --grid` on the tune half.
+# Overfitting: validation ends (the median of its last fifth) 5% above its minimum and by 1.5 noise widths.
+# Chosen by `python -m bench.generalisation_histories --grid` on the tune half.
 OVERFIT_RISE, OVERFIT_Z = 0.05, 1.5
-OVERFIT_END, OVERFIT_EARLY = "median", False
 BELOW_SHARE = 0.8  # validation below training in 80% of the last half's epochs,
 BELOW_GAP = 0.05  # and 5% lower on average
 TINY = 1e-12
@@ -221,19 +219,18 @@ def _read_curve(x, v, b, remaining, handicaps):
 def _jumps(x, s):
     """Evidence of repeated upward jumps in the epoch curve (a wobbling loss), or None.
 
-    A jump is a rise from one epoch to the next larger than `JUMP_LEVEL` of the loss before it (or of the smoothed
-    trend there, by `JUMP_BASE`) and than `JUMP_SPAN` of the smoothed curve's span.
+    A jump is a rise from one epoch to the next larger than `JUMP_LEVEL` of the loss before it and than
+    `JUMP_SPAN` of the smoothed curve's span.
     """
     rises = np.diff(x)
-    level = np.maximum(np.abs(x[:-1] if JUMP_BASE == "previous" else s[:-1]), TINY)
+    level = np.maximum(np.abs(x[:-1]), TINY)
     where = np.flatnonzero((rises > JUMP_SPAN * (s.max() - s.min())) & (rises > JUMP_LEVEL * level))
     if len(where) < max(MIN_JUMPS, MIN_JUMP_SHARE * len(rises)):
         return None
     worst = where[np.argmax(rises[where] / level[where])]
-    base = "from one epoch to the next" if JUMP_BASE == "previous" else "of the trend"
     return (
         f"the training loss jumped up {len(where)} times in {len(x)} epochs (largest "
-        f"+{_pct(rises[worst], level[worst])} {base}, at epoch {worst + 2})"
+        f"+{_pct(rises[worst], level[worst])} from one epoch to the next, at epoch {worst + 2})"
     )
 
 
@@ -294,8 +291,7 @@ def _barely_moving(x, s, noise, tail):
 def _overfitting(x, s, v):
     """An overfitting finding when validation loss turned up, and stayed up, while training fell.
 
-    Where the validation curve ends (by `OVERFIT_END`: a line through its last fifth, or that fifth's median) must
-    sit `OVERFIT_RISE` above the smoothed curve's minimum and `OVERFIT_Z` noise widths above it, and the training
+    Where the validation curve ends (the median of its last fifth) must sit `OVERFIT_RISE` above the smoothed curve's minimum and `OVERFIT_Z` noise widths above it, and the training
     loss must end below its (smoothed) value at the validation's best epoch.
     """
     idx = np.flatnonzero(np.isfinite(v)) if v is not None else np.array([], dtype=int)
@@ -303,21 +299,15 @@ def _overfitting(x, s, v):
         return None
     sv, noise = _smooth(v[idx])
     best, k = int(np.argmin(sv)), _tail(v[idx])[0]
-    if OVERFIT_EARLY and best >= len(idx) - k:
-        return None  # the minimum is in the last fifth: no turn yet
-    if OVERFIT_END == "median":
-        end, train_end = float(np.median(v[idx][-k:])), float(np.median(x[idx][-k:]))
-    else:
-        end, train_end = _tail(v[idx])[2], s[idx[-1]]
+    end, train_end = float(np.median(v[idx][-k:])), float(np.median(x[idx][-k:]))
     rise, fall = end - sv[best], s[idx[best]] - train_end
     if rise <= OVERFIT_RISE * abs(sv[best]) or rise <= OVERFIT_Z * noise or fall <= 0:
         return None
     epoch = idx[best] + 1
-    where = f"(median of the last {k} epochs)" if OVERFIT_END == "median" else f"at epoch {idx[-1] + 1}"
     return _finding(
         "overfitting",
         f"validation loss rose {_pct(rise, sv[best])} from its "
-        f"minimum at epoch {epoch} ({sv[best]:.3g}) to {end:.3g} {where}, while training loss fell "
+        f"minimum at epoch {epoch} ({sv[best]:.3g}) to {end:.3g} (median of the last {k} epochs), while training loss fell "
         f"{_pct(fall, s[idx[best]])}",
         f"Stop near epoch {epoch} (early stopping), or add dropout or weight decay, use a smaller model or more data.",
     )
