@@ -18,7 +18,9 @@ Debian's Chromium. Three groups of figures:
    session, two sessions, repeated. The ratio prices what serving the page
    costs the training. For the one-session runs it also reports the CPU
    seconds the server and the browser (Chromium and the Playwright driver,
-   which share this machine's cores with the server) spent (Linux `/proc`).
+   which share this machine's cores with the server) spent (Linux `/proc`),
+   and how long the page's renderer thread was busy, and running JavaScript
+   (Chromium's own counters, over the DevTools protocol).
 3. Cold start: from launching a fresh server to the first complete render of
    the home page (`/`) and of a lab page (`/MLP`).
 
@@ -146,6 +148,12 @@ def first_points(page, repeats, stop_after=0.0):
     return first_point, stop_wait
 
 
+def renderer_metrics(cdp):
+    """Chromium's counters for a page's renderer (`Performance.getMetrics`): `TaskDuration` is the seconds its
+    main thread was busy, `ScriptDuration` the part of them spent running JavaScript."""
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+
 def full_run(pages):
     """Trains the default config to the end in every page at once.
 
@@ -189,7 +197,7 @@ def in_app(browser, repeats, runs, variant, stop_after=0.0):
 
     Returns:
         dict of lists of seconds: `first_point`, `stop_wait`, `headless`, `alone`, `two`,
-        `server_cpu`, `browser_cpu`.
+        `server_cpu`, `browser_cpu`, `renderer_busy`, `renderer_script`.
     """
     server = start_server(variant)
     proc = server.proc
@@ -197,13 +205,19 @@ def in_app(browser, repeats, runs, variant, stop_after=0.0):
         page = open_page(browser, server)
         out = dict(zip(("first_point", "stop_wait"), first_points(page, repeats, stop_after)))
         other = open_page(browser, server) if runs else None
-        out.update(headless=[], alone=[], two=[], server_cpu=[], browser_cpu=[])
+        out.update(headless=[], alone=[], two=[], server_cpu=[], browser_cpu=[], renderer_busy=[], renderer_script=[])
+        renderer = page.context.new_cdp_session(page)
+        renderer.send("Performance.enable")
         for _ in range(runs):
             out["headless"].append(headless_run())
             server_before, browser_before = cpu_seconds(proc.pid), cpu_seconds(os.getpid())
+            metrics_before = renderer_metrics(renderer)
             out["alone"] += full_run([page])
+            metrics = renderer_metrics(renderer)
             out["server_cpu"].append(cpu_seconds(proc.pid) - server_before)
             out["browser_cpu"].append(cpu_seconds(os.getpid()) - browser_before - out["server_cpu"][-1])
+            out["renderer_busy"].append(metrics["TaskDuration"] - metrics_before["TaskDuration"])
+            out["renderer_script"].append(metrics["ScriptDuration"] - metrics_before["ScriptDuration"])
             out["two"] += full_run([page, other])
             print(
                 f"  default run: headless {out['headless'][-1]:.2f} s, one session {out['alone'][-1]:.1f} s, "
@@ -305,6 +319,8 @@ def main(argv=None):
             _row(f"default run in the app, {words}", res[key], f"x{statistics.median(ratios):.2f} headless ")
         _row("  CPU s of the server during a one-session run", res["server_cpu"])
         _row("  CPU s of the browser during a one-session run", res["browser_cpu"])
+        _row("    its page's main thread busy (Chromium's TaskDuration)", res["renderer_busy"])
+        _row("    of which JavaScript (ScriptDuration)", res["renderer_script"])
     for path, values in cold.items():
         if values:
             _row(f"server start -> first render of {path}", values)

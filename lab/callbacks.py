@@ -6,7 +6,8 @@
 - `LiveViews` takes the lab's snapshots and the live diagnosis, throttled.
 - `Publish` sends the run's changes to the page (`lab.events`).
 
-`live_callbacks(job, samples, batch_size)` returns them in the order they must run.
+`first_views(run, setup)` takes the untrained model's snapshot before `fit`, and
+`live_callbacks(job, setup)` returns the callbacks in the order they must run.
 `LossDiagnosis` is for everyone else's `fit`: the lab's diagnosis as a plain callback.
 """
 
@@ -150,9 +151,10 @@ class Guard(keras.callbacks.Callback):
 
 
 class LiveViews(keras.callbacks.Callback):
-    """Takes the lab's snapshot (at the start, about once a second, at the end) and the live diagnosis.
+    """Takes the lab's snapshot (about once a second, and at the end) and the live diagnosis.
 
-    A snapshot or diagnosis that takes long is taken more rarely: the gap after
+    The untrained model's snapshot is taken before `fit` (`first_views`). A
+    snapshot or diagnosis that takes long is taken more rarely: the gap after
     one is at least its own time divided by `SNAPSHOT_SHARE` (`DIAGNOSIS_SHARE`),
     so that a costly view (the diffusion lab walks 100 denoising steps) does not
     slow the training down by more than that share.
@@ -160,22 +162,19 @@ class LiveViews(keras.callbacks.Callback):
     Args:
         run: the `Run` to fill.
         snapshot: `model -> dict` of the lab's live views, or None.
-        fresh: the fit starts the run (its first snapshot is the untrained model's).
     """
 
-    def __init__(self, run, snapshot, fresh=True):
+    def __init__(self, run, snapshot):
         super().__init__()
-        self.run, self.snapshot, self.fresh = run, snapshot, fresh
+        self.run, self.snapshot = run, snapshot
         self._last_snapshot = 0.0
         self._last_diagnosis = 0.0
         self._snapshot_gap = SNAPSHOT_INTERVAL_S
         self._diagnosis_gap = DIAGNOSIS_INTERVAL_S
 
     def on_train_begin(self, logs=None):
-        if self.snapshot and self.fresh:
-            self.take_snapshot(paced=False)  # the untrained model: views show something at once (its time traces)
-            self.run.first_snapshot = self.run.snapshot
-            self.run.initial_loss = self.run.snapshot.get("loss")
+        if self.run.snapshot:
+            self._last_snapshot = time.monotonic()  # views are current: the next snapshot comes a gap later
 
     def on_train_batch_end(self, batch, logs=None):
         if time.monotonic() - self._last_diagnosis > self._diagnosis_gap:
@@ -192,12 +191,11 @@ class LiveViews(keras.callbacks.Callback):
         if self.snapshot and self.run.history and self.run.snapshot.get("epoch") != len(self.run.history):
             self.take_snapshot()
 
-    def take_snapshot(self, paced=True):
+    def take_snapshot(self):
         start = time.monotonic()
         self.run.snapshot = {"epoch": len(self.run.history), **self.snapshot(self.model)}
         self._last_snapshot = time.monotonic()
-        if paced:
-            self._snapshot_gap = max(SNAPSHOT_INTERVAL_S, (self._last_snapshot - start) / SNAPSHOT_SHARE)
+        self._snapshot_gap = max(SNAPSHOT_INTERVAL_S, (self._last_snapshot - start) / SNAPSHOT_SHARE)
 
     def diagnose(self):
         start = time.monotonic()
@@ -293,14 +291,24 @@ class Publish(keras.callbacks.Callback):
         self.publisher.publish()
 
 
-def live_callbacks(job, setup, fresh=True, seconds_before=None):
+def first_views(run, setup):
+    """Puts the untrained model's views and loss in `run` (its first snapshot and the loss chart's first point).
+
+    Taken before `fit` sets up its data, so that the page draws the first point
+    as soon as the model is built.
+    """
+    if setup.snapshot is not None:
+        run.snapshot = run.first_snapshot = {"epoch": 0, **setup.snapshot(setup.model)}
+        run.initial_loss = run.snapshot.get("loss")
+
+
+def live_callbacks(job, setup, seconds_before=None):
     """The callbacks that stream one `fit` of `setup` into `job.run`, in the order they must run.
 
     Args:
         job: the `TrainingJob`.
         setup: the lab's `Setup`.
-        fresh: the fit starts the run (False for a run continued by hand).
-        seconds_before: training seconds before a continued fit.
+        seconds_before: training seconds before a fit that continues the run (a step by hand).
     """
     samples = sample_count(setup.x)
     steps = steps_per_epoch(samples, setup.batch_size)
@@ -308,5 +316,5 @@ def live_callbacks(job, setup, fresh=True, seconds_before=None):
         LiveSettings(job, setup.live, steps),
         LossStream(job.run, samples, setup.batch_size, setup.epoch_metrics, seconds_before),
         Guard(job),
-        LiveViews(job.run, setup.snapshot, fresh),
+        LiveViews(job.run, setup.snapshot),
     ]

@@ -19,7 +19,7 @@ import traceback
 
 import keras
 
-from lab.callbacks import Publish, diagnose_run, live_callbacks
+from lab.callbacks import Publish, diagnose_run, first_views, live_callbacks
 from lab.config import live_fields, live_value
 from lab.events import RunPublisher
 from lab.job_queue import env_int
@@ -153,6 +153,7 @@ class Runner:
         started = time.perf_counter()
         setup = self._build()
         self._setup = setup
+        first_views(self.run, setup)
         self.publisher.publish(ready=True)
         fit_started = time.perf_counter()
         setup.model.fit(
@@ -176,8 +177,8 @@ class Runner:
             return "diverged"
         return "stopped" if self.stop_requested else "completed"
 
-    def _callbacks(self, setup, fresh=True, seconds_before=None):
-        return [*live_callbacks(self, setup, fresh, seconds_before), Publish(self.publisher)]
+    def _callbacks(self, setup, seconds_before=None):
+        return [*live_callbacks(self, setup, seconds_before), Publish(self.publisher)]
 
     def _finish(self):
         """The final metrics, diagnosis and model file of the run as it is now."""
@@ -205,7 +206,7 @@ class Runner:
             epochs=done + 1,
             shuffle=True,
             verbose=0,
-            callbacks=self._callbacks(setup, fresh=False, seconds_before=seconds),
+            callbacks=self._callbacks(setup, seconds_before=seconds),
         )
         self._finish()
         return {"step": "epoch", **run.history[-1]}
