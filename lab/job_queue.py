@@ -111,6 +111,14 @@ class JobQueue:
     def running(self):
         return len(self._running)
 
+    def trainings(self, job=None):
+        """The jobs training or waiting here, counting `job` (not ended) if it has not reached the queue yet."""
+        with self._cond:
+            count = len(self._running) + len(self._waiting)
+            if job is not None and not job.done and job not in self._running and job not in self._waiting:
+                count += 1
+            return count
+
 
 def _session_of(job):
     session = getattr(job, "session", None)

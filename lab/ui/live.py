@@ -27,11 +27,22 @@ from lab.ui.panels import diagnosis_view, downloads_view, history_view, share_vi
 from lab.ui.session import hosted, lab_session, session_key, session_watcher
 from lab.ui.widgets import classroom, config_widgets, sync_query_params
 
-LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second
+LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second (on a server with one training)
 FIRST_POINT_WAIT_S = 1.0  # right after Train, wait this long for the untrained model's loss
 STOP_WAIT_S = 1.0  # after Stop, wait this long for the run to end (it stops within a batch) before drawing Train
 FINAL_SAVE_WAIT_S = 2.0  # a run's final save takes milliseconds; a store that hangs is not waited for longer
 VIEWS_REDRAW_S = 2.0  # the lab's own views (heavier charts; snapshots come about once a second)
+MAX_REDRAW_SLOWDOWN = 4  # a busy server redraws each training's page up to this many times less often
+
+
+def redraw_slowdown(job):
+    """How many times less often `job`'s page redraws: once per training on this server, running or waiting.
+
+    One process draws every session's page, and on a small machine the browsers
+    share its cores too: two sessions training at once, each redrawn half as
+    often, finish their runs about a quarter sooner (bench/README).
+    """
+    return min(MAX_REDRAW_SLOWDOWN, max(1, job.queue.trainings(job)))
 
 
 def _start(lab, config, upload, runs, jobs, entry):
@@ -201,7 +212,7 @@ def _has_points(run):
     return bool(run.history or run.batch_loss) or run.initial_loss is not None
 
 
-def _loss_panel_live(lab, runs, jobs):
+def _loss_panel_live(lab, runs, jobs, slowdown=1):
     job = jobs.get(lab.name)
     if job is None:
         st.info("Pick the settings on the left and press **Train**. The loss appears here as it falls.")
@@ -222,6 +233,8 @@ def _loss_panel_live(lab, runs, jobs):
         st.session_state["_finalized"] = id(run)
         job.wait_recorded(FINAL_SAVE_WAIT_S)  # the page then shows the run as stored (and its challenge entry)
         st.rerun()
+    elif not run.ended and redraw_slowdown(job) != slowdown:
+        st.rerun()  # the server got busier or quieter: the page redraws at the new pace
 
 
 def _views_live(job, draw):
@@ -284,8 +297,9 @@ def lab_page(lab_name):
     if hasattr(views, "controls"):
         views.controls(job)
     active = job is not None and not job.done
-    st.fragment(run_every=LOSS_REDRAW_S if active else None)(_loss_panel_live)(lab, runs, jobs)
-    st.fragment(run_every=VIEWS_REDRAW_S if active else None)(_views_live)(job, views.draw)
+    slowdown = redraw_slowdown(job) if active else 1
+    st.fragment(run_every=LOSS_REDRAW_S * slowdown if active else None)(_loss_panel_live)(lab, runs, jobs, slowdown)
+    st.fragment(run_every=VIEWS_REDRAW_S * slowdown if active else None)(_views_live)(job, views.draw)
     if job is not None:
         downloads_view(job.run, lab_name)
         if job.run.summary:

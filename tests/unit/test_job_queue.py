@@ -11,7 +11,7 @@ class FakeJob:
 
     def __init__(self, name, session):
         self.name, self.session = name, session
-        self.stop_requested = False
+        self.stop_requested = self.done = False
 
     def check_watched(self):
         return False
@@ -84,3 +84,38 @@ def test_a_job_without_a_session_is_a_session_of_its_own():
     for job in later:
         job.stop_requested = True
     queue.release(blocker)
+
+
+def test_trainings_count_the_running_the_waiting_and_a_job_on_its_way():
+    queue, started = JobQueue(1), []
+    running, waiting = FakeJob("running", "A"), FakeJob("waiting", "B")
+    admit(queue, running, started)
+    wait_for(lambda: started)
+    admit(queue, waiting, started)
+    wait_for(lambda: queue.position(waiting) == 1)
+    assert queue.trainings() == queue.trainings(running) == 2
+    assert queue.trainings(FakeJob("just started", "C")) == 3  # its thread has not reached the queue yet
+    waiting.stop_requested = True
+    wait_for(lambda: queue.trainings() == 1)
+    queue.release(running)
+    assert queue.trainings() == 0
+
+
+def test_a_busy_server_redraws_each_page_less_often_up_to_a_limit():
+    from lab.ui.live import MAX_REDRAW_SLOWDOWN, redraw_slowdown
+
+    queue, started = JobQueue(1), []
+    mine = FakeJob("mine", "A")
+    mine.queue = queue
+    assert redraw_slowdown(mine) == 1  # alone on the server (on its way to the queue)
+    others = [FakeJob(f"other{i}", f"S{i}") for i in range(6)]
+    admit(queue, others[0], started)
+    wait_for(lambda: started)
+    assert redraw_slowdown(mine) == 2
+    for job in others[1:]:
+        admit(queue, job, started)
+    wait_for(lambda: queue.trainings() == len(others))
+    assert redraw_slowdown(mine) == MAX_REDRAW_SLOWDOWN
+    for job in others[1:]:
+        job.stop_requested = True
+    queue.release(others[0])
