@@ -6,8 +6,7 @@
 - `LiveViews` takes the lab's snapshots and the live diagnosis, throttled.
 - `Publish` sends the run's changes to the page (`lab.events`).
 
-`first_views(run, setup)` takes the untrained model's snapshot before `fit`, and
-`live_callbacks(job, setup)` returns the callbacks in the order they must run.
+`live_callbacks(job, setup)` returns them in the order they must run.
 `LossDiagnosis` is for everyone else's `fit`: the lab's diagnosis as a plain callback.
 """
 
@@ -153,7 +152,7 @@ class Guard(keras.callbacks.Callback):
 class LiveViews(keras.callbacks.Callback):
     """Takes the lab's snapshot (about once a second, and at the end) and the live diagnosis.
 
-    The untrained model's snapshot is taken before `fit` (`first_views`). A
+    The untrained model's snapshot is taken before `fit`, by the runner. A
     snapshot or diagnosis that takes long is taken more rarely: the gap after
     one is at least its own time divided by `SNAPSHOT_SHARE` (`DIAGNOSIS_SHARE`),
     so that a costly view (the diffusion lab walks 100 denoising steps) does not
@@ -289,17 +288,6 @@ class Publish(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.publisher.publish()
-
-
-def first_views(run, setup):
-    """Puts the untrained model's views and loss in `run` (its first snapshot and the loss chart's first point).
-
-    Taken before `fit` sets up its data, so that the page draws the first point
-    as soon as the model is built.
-    """
-    if setup.snapshot is not None:
-        run.snapshot = run.first_snapshot = {"epoch": 0, **setup.snapshot(setup.model)}
-        run.initial_loss = run.snapshot.get("loss")
 
 
 def live_callbacks(job, setup, seconds_before=None):

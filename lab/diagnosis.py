@@ -291,8 +291,9 @@ def _barely_moving(x, s, noise, tail):
 def _overfitting(x, s, v):
     """An overfitting finding when validation loss turned up, and stayed up, while training fell.
 
-    Where the validation curve ends (the median of its last fifth) must sit `OVERFIT_RISE` above the smoothed curve's minimum and `OVERFIT_Z` noise widths above it, and the training
-    loss must end below its (smoothed) value at the validation's best epoch.
+    Where the validation curve ends (the median of its last fifth) must sit `OVERFIT_RISE` above the smoothed
+    curve's minimum and `OVERFIT_Z` noise widths above it, and the training loss must end below its (smoothed)
+    value at the validation's best epoch.
     """
     idx = np.flatnonzero(np.isfinite(v)) if v is not None else np.array([], dtype=int)
     if len(idx) < MIN_EPOCHS:
@@ -307,7 +308,8 @@ def _overfitting(x, s, v):
     return _finding(
         "overfitting",
         f"validation loss rose {_pct(rise, sv[best])} from its "
-        f"minimum at epoch {epoch} ({sv[best]:.3g}) to {end:.3g} (median of the last {k} epochs), while training loss fell "
+        f"minimum at epoch {epoch} ({sv[best]:.3g}) to {end:.3g} (median of the last {k} epochs), "
+        f"while training loss fell "
         f"{_pct(fall, s[idx[best]])}",
         f"Stop near epoch {epoch} (early stopping), or add dropout or weight decay, use a smaller model or more data.",
     )

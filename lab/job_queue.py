@@ -112,12 +112,10 @@ class JobQueue:
         return len(self._running)
 
     def trainings(self, job=None):
-        """The jobs training or waiting here, counting `job` (not ended) if it has not reached the queue yet."""
+        """The jobs training or waiting here, counting `job` (one that has not ended) also before it reaches the queue."""
         with self._cond:
-            count = len(self._running) + len(self._waiting)
-            if job is not None and not job.done and job not in self._running and job not in self._waiting:
-                count += 1
-            return count
+            on_its_way = job is not None and job not in self._running and job not in self._waiting
+            return len(self._running) + len(self._waiting) + on_its_way
 
 
 def _session_of(job):

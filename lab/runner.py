@@ -19,7 +19,7 @@ import traceback
 
 import keras
 
-from lab.callbacks import Publish, diagnose_run, first_views, live_callbacks
+from lab.callbacks import Publish, diagnose_run, live_callbacks
 from lab.config import live_fields, live_value
 from lab.events import RunPublisher
 from lab.job_queue import env_int
@@ -153,7 +153,7 @@ class Runner:
         started = time.perf_counter()
         setup = self._build()
         self._setup = setup
-        first_views(self.run, setup)
+        self._first_views(setup)
         self.publisher.publish(ready=True)
         fit_started = time.perf_counter()
         setup.model.fit(
@@ -176,6 +176,13 @@ class Runner:
         if self.divergence:
             return "diverged"
         return "stopped" if self.stop_requested else "completed"
+
+    def _first_views(self, setup):
+        """The untrained model's views and loss (the chart's first point), before `fit` sets up its data."""
+        if setup.snapshot is not None:
+            run = self.run
+            run.snapshot = run.first_snapshot = {"epoch": 0, **setup.snapshot(setup.model)}
+            run.initial_loss = run.snapshot.get("loss")
 
     def _callbacks(self, setup, seconds_before=None):
         return [*live_callbacks(self, setup, seconds_before), Publish(self.publisher)]

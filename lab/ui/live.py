@@ -36,7 +36,7 @@ MAX_REDRAW_SLOWDOWN = 4  # a busy server redraws each training's page up to this
 
 
 def redraw_slowdown(job):
-    """How many times less often `job`'s page redraws: once per training on this server, running or waiting.
+    """How many times less often the page of `job` (not ended) redraws: once per training on this server.
 
     One process draws every session's page, and on a small machine the browsers
     share its cores too: two sessions training at once, each redrawn half as
@@ -212,7 +212,7 @@ def _has_points(run):
     return bool(run.history or run.batch_loss) or run.initial_loss is not None
 
 
-def _loss_panel_live(lab, runs, jobs, slowdown=1):
+def _loss_panel_live(lab, runs, jobs, slowdown):
     job = jobs.get(lab.name)
     if job is None:
         st.info("Pick the settings on the left and press **Train**. The loss appears here as it falls.")

@@ -11,7 +11,7 @@ class FakeJob:
 
     def __init__(self, name, session):
         self.name, self.session = name, session
-        self.stop_requested = self.done = False
+        self.stop_requested = False
 
     def check_watched(self):
         return False
