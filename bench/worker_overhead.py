@@ -1,6 +1,6 @@
 """Engine overhead through a worker: a training sent to a worker process vs a bare `fit` in one.
 
-    python -m bench.worker_overhead [--repeats 5] [--only moons|digits]
+    python -m bench.worker_overhead [--repeats 21] [--only moons|digits]
 
 The app trains in worker processes (`lab.workers`): the page sends the job over a
 socket, the worker fits it through the live callbacks and streams every change
@@ -14,8 +14,11 @@ TensorFlow threads (one pool worker, so each has the machine's cores):
 - plain: `lab.build` then `setup.model.fit(...)` in a `ProcessPoolExecutor` worker,
   spawned and warmed the same way.
 
-Pairs are interleaved engine / plain after one warm-up of each; the ratio is the
-median of the per-pair ratios (goal <= 1.05). The configs are those of
+Pairs are interleaved after one warm-up of each, engine first in every other pair (so
+that a drift in the machine's speed cancels out); the ratio is the
+median of the per-pair ratios (goal <= 1.05), printed with the pairs and the pooled ratio
+(all engine seconds over all plain seconds). On 2 cores a pair swings by +-20%, hence
+the 21 pairs. The configs are those of
 `bench.engine_overhead`.
 """
 
@@ -71,19 +74,26 @@ def measure(name, overrides, repeats, pool, plain):
     engine_once(pool, lab, config, data)  # warm-up of each
     plain.submit(plain_fit_seconds, overrides).result()
     engine, walls, bare = [], [], []
-    for _ in range(repeats):
+    for i in range(repeats):
+        if i % 2:  # every second pair runs the bare fit first, so that a drift in the machine's speed cancels out
+            bare.append(plain.submit(plain_fit_seconds, overrides).result())
         fit_s, wall_s = engine_once(pool, lab, config, data)
         engine.append(fit_s)
         walls.append(wall_s)
-        bare.append(plain.submit(plain_fit_seconds, overrides).result())
+        if not i % 2:
+            bare.append(plain.submit(plain_fit_seconds, overrides).result())
     ratios = [e / p for e, p in zip(engine, bare)]
     return {
         "config": name,
         "engine_s": statistics.median(engine),
         "plain_s": statistics.median(bare),
         "ratio": statistics.median(ratios),
+        "pooled": sum(engine) / sum(bare),
         "ratio_min": min(ratios),
         "ratio_max": max(ratios),
+        "ratios": ratios,
+        "engine_runs": engine,
+        "plain_runs": bare,
         "wall_s": statistics.median(walls),
     }
 
@@ -92,7 +102,7 @@ def main(argv=None):
     from lab.workers import ProcessPool
 
     parser = argparse.ArgumentParser(prog="python -m bench.worker_overhead", description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--only", choices=list(CONFIGS))
     args = parser.parse_args(argv)
     pool = ProcessPool(1)
@@ -114,6 +124,9 @@ def main(argv=None):
                 f"{r['ratio_min']:5.2f}-{r['ratio_max']:<5.2f} {r['wall_s']:7.2f}",
                 flush=True,
             )
+            print(f"  all engine seconds / all plain seconds: {r['pooled']:.3f}", flush=True)
+            for what in ("ratios", "engine_runs", "plain_runs"):
+                print(f"  {what.replace('_', ' ')}: {', '.join(f'{x:.3f}' for x in r[what])}", flush=True)
         worst = max(r["ratio"] for r in results)
         print(f"goal: ratio <= {GOAL}; worst ratio {worst:.3f} ({'met' if worst <= GOAL else 'not met'})")
         print("job s: from TrainingJob.start() to its end on the page (queue, build, fit, final save, events).")

@@ -17,7 +17,7 @@ import keras
 
 from lab.diagnosis import diagnose_history, diagnose_run
 
-SNAPSHOT_INTERVAL_S = 1.0
+SNAPSHOT_INTERVAL_S = 2.0  # a page redraws a run's views at most every 2 s: more snapshots would go unseen
 DIAGNOSIS_INTERVAL_S = 0.5
 SNAPSHOT_SHARE = 0.1  # ...or rarer, so that snapshots take at most about this share of the training's time
 DIAGNOSIS_SHARE = 0.05  # the same for the live diagnosis, whose cost grows with the batches seen
@@ -150,7 +150,7 @@ class Guard(keras.callbacks.Callback):
 
 
 class LiveViews(keras.callbacks.Callback):
-    """Takes the lab's snapshot (about once a second, and at the end) and the live diagnosis.
+    """Takes the lab's snapshot (at most every `SNAPSHOT_INTERVAL_S`, and at the end) and the live diagnosis.
 
     The untrained model's snapshot is taken before `fit`, by the runner. A
     snapshot or diagnosis that takes long is taken more rarely: the gap after

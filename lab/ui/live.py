@@ -31,7 +31,7 @@ LOSS_REDRAW_S = 0.7  # the loss chart and progress, a few times a second (on a s
 FIRST_POINT_WAIT_S = 1.0  # right after Train, wait this long for the untrained model's loss
 STOP_WAIT_S = 1.0  # after Stop, wait this long for the run to end (it stops within a batch) before drawing Train
 FINAL_SAVE_WAIT_S = 2.0  # a run's final save takes milliseconds; a store that hangs is not waited for longer
-VIEWS_REDRAW_S = 2.0  # the lab's own views (heavier charts; snapshots come about once a second)
+VIEWS_REDRAW_S = 2.0  # the lab's own views (heavier charts; a new snapshot about as often)
 MAX_REDRAW_SLOWDOWN = 4  # a busy server redraws each training's page up to this many times less often
 
 
