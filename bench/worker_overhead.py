@@ -74,14 +74,18 @@ def measure(name, overrides, repeats, pool, plain):
     engine_once(pool, lab, config, data)  # warm-up of each
     plain.submit(plain_fit_seconds, overrides).result()
     engine, walls, bare = [], [], []
-    for i in range(repeats):
-        if i % 2:  # every second pair runs the bare fit first, so that a drift in the machine's speed cancels out
-            bare.append(plain.submit(plain_fit_seconds, overrides).result())
+
+    def run_engine():
         fit_s, wall_s = engine_once(pool, lab, config, data)
         engine.append(fit_s)
         walls.append(wall_s)
-        if not i % 2:
-            bare.append(plain.submit(plain_fit_seconds, overrides).result())
+
+    def run_bare():
+        bare.append(plain.submit(plain_fit_seconds, overrides).result())
+
+    for i in range(repeats):  # every second pair runs the bare fit first: a drift in the machine's speed cancels out
+        for run in (run_bare, run_engine) if i % 2 else (run_engine, run_bare):
+            run()
     ratios = [e / p for e, p in zip(engine, bare)]
     return {
         "config": name,
@@ -89,8 +93,6 @@ def measure(name, overrides, repeats, pool, plain):
         "plain_s": statistics.median(bare),
         "ratio": statistics.median(ratios),
         "pooled": sum(engine) / sum(bare),
-        "ratio_min": min(ratios),
-        "ratio_max": max(ratios),
         "ratios": ratios,
         "engine_runs": engine,
         "plain_runs": bare,
@@ -121,7 +123,7 @@ def main(argv=None):
             results.append(r)
             print(
                 f"{r['config']:38s} {r['engine_s']:9.2f} {r['plain_s']:8.2f} {r['ratio']:6.3f} "
-                f"{r['ratio_min']:5.2f}-{r['ratio_max']:<5.2f} {r['wall_s']:7.2f}",
+                f"{min(r['ratios']):5.2f}-{max(r['ratios']):<5.2f} {r['wall_s']:7.2f}",
                 flush=True,
             )
             print(f"  all engine seconds / all plain seconds: {r['pooled']:.3f}", flush=True)
